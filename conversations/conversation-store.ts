@@ -31,10 +31,10 @@ export async function recordInbound(db: Queryable, tenantId: string, ev: Message
     [tenantId, conversationId, ev.wamid, ev.type, ev.text, JSON.stringify(ev.raw), ev.contextWamid, ev.occurredAt],
   );
   if (inserted[0]) return { conversationId, customerId, messageId: inserted[0].id, isNew: true };
-  const { rows: existing } = await db.query<{ id: string }>(
-    "SELECT id FROM messages WHERE tenant_id = $1 AND wa_message_id = $2",
-    [tenantId, ev.wamid],
-  );
+  const { rows: existing } = await db.query<{ id: string }>("SELECT id FROM messages WHERE tenant_id = $1 AND wa_message_id = $2", [
+    tenantId,
+    ev.wamid,
+  ]);
   return { conversationId, customerId, messageId: existing[0]?.id as string, isNew: false };
 }
 
@@ -45,7 +45,7 @@ export async function recordInbound(db: Queryable, tenantId: string, ev: Message
 export async function upsertCustomer(db: Queryable, tenantId: string, user: UserRef): Promise<string> {
   const byBsuid = user.userId ? await findCustomer(db, tenantId, "bsuid", user.userId) : undefined;
   const byWaId = user.waId ? await findCustomer(db, tenantId, "wa_id", user.waId) : undefined;
-  let id = byBsuid?.id ?? (byWaId && (!user.userId || byWaId.bsuid === null) ? byWaId.id : undefined);
+  const id = byBsuid?.id ?? (byWaId && (!user.userId || byWaId.bsuid === null) ? byWaId.id : undefined);
   if (byWaId && id !== byWaId.id) {
     await db.query("UPDATE customers SET wa_id = NULL, updated_at = now() WHERE id = $1", [byWaId.id]);
   }
@@ -84,7 +84,14 @@ export async function applyStatus(db: Queryable, tenantId: string, ev: StatusEve
   await db.query(
     `INSERT INTO message_statuses (tenant_id, wa_message_id, status, occurred_at, errors, pricing)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, wa_message_id, status) DO NOTHING`,
-    [tenantId, ev.wamid, ev.status, ev.occurredAt, ev.errors ? JSON.stringify(ev.errors) : null, ev.pricing ? JSON.stringify(ev.pricing) : null],
+    [
+      tenantId,
+      ev.wamid,
+      ev.status,
+      ev.occurredAt,
+      ev.errors ? JSON.stringify(ev.errors) : null,
+      ev.pricing ? JSON.stringify(ev.pricing) : null,
+    ],
   );
   // message_status_rank (migrations/001) orders sent < delivered < read < played < failed; unknown statuses rank -1.
   const { rowCount } = await db.query(

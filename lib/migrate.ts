@@ -64,11 +64,7 @@ export async function migrate(pool: pg.Pool, migrations?: Migration[]): Promise<
         continue;
       }
       await client.query(m.sql);
-      await client.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", [
-        m.version,
-        m.name,
-        m.checksum,
-      ]);
+      await client.query("INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)", [m.version, m.name, m.checksum]);
       done.push(m.name);
     }
     return done;
@@ -77,9 +73,8 @@ export async function migrate(pool: pg.Pool, migrations?: Migration[]): Promise<
 
 /** True when every known migration has been applied (used by /readyz). */
 export async function isMigrated(pool: pg.Pool, migrations: Migration[]): Promise<boolean> {
-  const { rows } = await pool.query<{ n: string }>(
-    "SELECT count(*) AS n FROM schema_migrations WHERE version = ANY($1::int[])",
-    [migrations.map((m) => m.version)],
-  );
+  const { rows } = await pool.query<{ n: string }>("SELECT count(*) AS n FROM schema_migrations WHERE version = ANY($1::int[])", [
+    migrations.map((m) => m.version),
+  ]);
   return Number(rows[0]?.n) === migrations.length;
 }

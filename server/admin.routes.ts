@@ -11,13 +11,23 @@ import type { AppEnv } from "./app-env.ts";
 import { validationHook } from "./validation.ts";
 
 const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
-const TenantHeader = z.object({ "x-tenant-id": z.string().regex(/^[\w-]{1,64}$/).optional() });
+const TenantHeader = z.object({
+  "x-tenant-id": z
+    .string()
+    .regex(/^[\w-]{1,64}$/)
+    .optional(),
+});
 const Id = z.string().regex(/^\d{1,18}$/, "must be a numeric id");
 
 const ConversationSchema = z
   .object({
     id: z.string(),
-    customer: z.object({ waId: z.string().nullable(), userId: z.string().nullable(), name: z.string().nullable(), username: z.string().nullable() }),
+    customer: z.object({
+      waId: z.string().nullable(),
+      userId: z.string().nullable(),
+      name: z.string().nullable(),
+      username: z.string().nullable(),
+    }),
     phoneNumberId: z.string(),
     owner: z.string(),
     lastInboundAt: z.string().nullable(),
@@ -49,7 +59,9 @@ const listConversationsRoute = createRoute({
   responses: {
     200: {
       description: "Most recent first. Pass the last id as `before` for the next page.",
-      content: { "application/json": { schema: z.object({ conversations: z.array(ConversationSchema), nextBefore: z.string().nullable() }) } },
+      content: {
+        "application/json": { schema: z.object({ conversations: z.array(ConversationSchema), nextBefore: z.string().nullable() }) },
+      },
     },
     400: { description: "Bad query", content: { "application/json": { schema: ErrorSchema } } },
     401: { description: "Missing or wrong token", content: { "application/json": { schema: ErrorSchema } } },
@@ -89,7 +101,8 @@ export function adminRoutes(deps: { pool: pg.Pool }): OpenAPIHono<AppEnv> {
     const { limit, after } = c.req.valid("query");
     const tenantId = c.req.valid("header")["x-tenant-id"] ?? DEFAULT_TENANT_ID;
     const messages = await listMessages(deps.pool, tenantId, id, { limit, after });
-    if (!messages) throw new AppError("not_found", `conversation ${id} not found for tenant ${tenantId}`, { userMessage: "Conversation not found." });
+    if (!messages)
+      throw new AppError("not_found", `conversation ${id} not found for tenant ${tenantId}`, { userMessage: "Conversation not found." });
     return c.json({ messages }, 200);
   });
 

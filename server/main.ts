@@ -45,7 +45,11 @@ async function main(): Promise<void> {
 
   const server = serve({ fetch: services.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(
-      { url: `http://${config.HOST}:${info.port}`, webhook: "/webhooks/whatsapp", secretsFile: generated.length || !process.env.ADMIN_TOKEN ? file : undefined },
+      {
+        url: `http://${config.HOST}:${info.port}`,
+        webhook: "/webhooks/whatsapp",
+        secretsFile: generated.length || !process.env.ADMIN_TOKEN ? file : undefined,
+      },
       "Switchboard is running",
     );
   });

@@ -16,16 +16,26 @@ export const TEST_SECRETS = {
   phoneNumberId: "106540352242922",
 } as const;
 
+/** A Response whose json() is loosely typed: tests assert on JSON shapes with expect(). */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type TestResponse = Omit<Response, "json"> & { json(): Promise<any> };
+
 export type TestHarness = Services & {
   db: Database;
   /** POSTs a body to the webhook, signed with the app secret unless `signature` is given (null = no header). */
   postWebhook(body: string | object, opts?: { signature?: string | null }): Promise<Response>;
-  admin(path: string, init?: RequestInit): Promise<Response>;
+  admin(path: string, init?: RequestInit): Promise<TestResponse>;
   close(): Promise<void>;
 };
 
 export async function startHarness(
-  opts: { db?: Database; handler?: ConversationHandler; logger?: Logger; worker?: ServiceOptions["worker"]; workerConcurrency?: number } = {},
+  opts: {
+    db?: Database;
+    handler?: ConversationHandler;
+    logger?: Logger;
+    worker?: ServiceOptions["worker"];
+    workerConcurrency?: number;
+  } = {},
 ): Promise<TestHarness> {
   const db = opts.db ?? (await openMemoryDatabase());
   const services = await createServices({
@@ -82,7 +92,9 @@ export function textMessageBody(opts: {
             value: {
               messaging_product: "whatsapp",
               metadata: { display_phone_number: "15550783881", phone_number_id: opts.phoneNumberId ?? TEST_SECRETS.phoneNumberId },
-              contacts: [{ profile: { name: opts.name ?? "Sheena Nelson" }, wa_id: from, ...(opts.userId ? { user_id: opts.userId } : {}) }],
+              contacts: [
+                { profile: { name: opts.name ?? "Sheena Nelson" }, wa_id: from, ...(opts.userId ? { user_id: opts.userId } : {}) },
+              ],
               messages: [
                 {
                   from,

@@ -51,8 +51,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
         return c.json({ error: { code: "bad_request", message: "Body is not JSON." } }, 400);
       }
       const normalized = normalizeWebhook(body);
-      const outcome =
-        normalized.shape === "unexpected" ? "unexpected_shape" : normalized.problems.length > 0 ? "partial" : "accepted";
+      const outcome = normalized.shape === "unexpected" ? "unexpected_shape" : normalized.problems.length > 0 ? "partial" : "accepted";
       try {
         const result = await deps.store.store({
           requestId: c.get("requestId"),

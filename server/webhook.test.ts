@@ -17,7 +17,9 @@ afterAll(async () => {
   await h.close();
 });
 beforeEach(async () => {
-  await h.db.pool.query("TRUNCATE webhook_deliveries, webhook_events, message_statuses, messages, conversations, customers, conversation_leases");
+  await h.db.pool.query(
+    "TRUNCATE webhook_deliveries, webhook_events, message_statuses, messages, conversations, customers, conversation_leases",
+  );
 });
 
 const count = async (table: string, where = "true") =>
@@ -97,6 +99,13 @@ describe("POST /webhooks/whatsapp", () => {
     expect(res.status).toBe(200);
   });
 
+  it("stores a message whose text holds a NUL character (jsonb refuses \\u0000) without failing", async () => {
+    const res = await h.postWebhook(textMessageBody({ text: "before\u0000after" }));
+    expect(res.status).toBe(200);
+    const { rows } = await h.db.pool.query("SELECT payload->>'text' AS text FROM webhook_events");
+    expect(rows[0].text).toBe("before\uFFFDafter");
+  });
+
   it("answers 413 above 3 MB without storing", async () => {
     const big = JSON.stringify(textMessageBody({ text: "x".repeat(3 * 1024 * 1024) }));
     const res = await h.postWebhook(big);
@@ -121,7 +130,13 @@ describe("POST /webhooks/whatsapp", () => {
     const res = await h.postWebhook({ object: "page", entry: [{ id: "1", messaging: [] }] });
     expect(res.status).toBe(200);
     const { rows } = await h.db.pool.query("SELECT outcome, problems, body FROM webhook_deliveries");
-    expect(rows).toEqual([{ outcome: "unexpected_shape", problems: [expect.stringMatching(/envelope/)], body: { object: "page", entry: [{ id: "1", messaging: [] }] } }]);
+    expect(rows).toEqual([
+      {
+        outcome: "unexpected_shape",
+        problems: [expect.stringMatching(/envelope/)],
+        body: { object: "page", entry: [{ id: "1", messaging: [] }] },
+      },
+    ]);
     expect(await count("webhook_events")).toBe(0);
   });
 
@@ -169,7 +184,11 @@ describe("POST /webhooks/whatsapp", () => {
       [conv[0].id, wamid],
     );
     h.worker.start();
-    for (const [status, ts] of [["read", 30], ["sent", 10], ["delivered", 20]] as const) {
+    for (const [status, ts] of [
+      ["read", 30],
+      ["sent", 10],
+      ["delivered", 20],
+    ] as const) {
       expect((await h.postWebhook(statusBody({ wamid, status, timestamp: 1_700_000_000 + ts }))).status).toBe(200);
       await h.worker.idle();
     }

@@ -38,7 +38,7 @@ export type EventStore = {
 const STORE_SQL = `
 WITH deliveries AS (
   INSERT INTO webhook_deliveries (id, request_id, outcome, problems, event_count, body)
-  SELECT id, request_id, outcome, problems, event_count, body
+  SELECT id, request_id, outcome, problems, event_count, COALESCE(body, 'null'::jsonb)
   FROM jsonb_to_recordset($1::jsonb) AS d(id uuid, request_id text, outcome text, problems jsonb, event_count int, body jsonb)
   RETURNING id
 ), events AS (
@@ -104,10 +104,10 @@ async function insertDeliveries(pool: pg.Pool, deliveries: Delivery[], onStored?
       payload: e.event,
     })),
   );
-  const { rows: counts } = await pool.query<{ delivery_id: string; phone_number_id: string; state: string; n: number }>(
-    STORE_SQL,
-    [toJsonb(rows), toJsonb(events)],
-  );
+  const { rows: counts } = await pool.query<{ delivery_id: string; phone_number_id: string; state: string; n: number }>(STORE_SQL, [
+    toJsonb(rows),
+    toJsonb(events),
+  ]);
   const results = deliveries.map((d, i) => {
     const mine = counts.filter((c) => c.delivery_id === ids[i]);
     const stored = mine.reduce((s, c) => s + c.n, 0);

@@ -103,16 +103,22 @@ export function createEventWorker(opts: EventWorkerOptions): EventWorker {
   }
 
   async function drain(key: string): Promise<void> {
-    const heartbeat = setInterval(() => {
-      pool
-        .query("UPDATE conversation_leases SET expires_at = now() + make_interval(secs => $3::double precision / 1000) WHERE conversation_key = $1 AND owner = $2", [key, id, leaseMs])
-        .catch((err: unknown) => logger.warn({ err }, "lease renewal failed"));
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        pool
+          .query(
+            "UPDATE conversation_leases SET expires_at = now() + make_interval(secs => $3::double precision / 1000) WHERE conversation_key = $1 AND owner = $2",
+            [key, id, leaseMs],
+          )
+          .catch((err: unknown) => logger.warn({ err }, "lease renewal failed"));
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
     try {
       while (!stopping) {
         const { rows } = await pool.query(NEXT_SQL, [key]);
         const row = rows[0];
-        if (!row || !row.available) break;
+        if (!row?.available) break;
         if (!(await runOne(row))) break;
       }
     } catch (err) {

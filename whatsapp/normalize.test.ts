@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { MessageEvent, StatusEvent } from "./events.ts";
+import type { MessageEvent, StatusEvent, StorableEvent } from "./events.ts";
 import { normalizeWebhook } from "./normalize.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../shared/fixtures/whatsapp");
@@ -79,13 +79,30 @@ const meta = { messaging_product: "whatsapp", metadata: { phone_number_id: "555"
 
 describe("normalizeWebhook on shapes Meta documents but does not exemplify", () => {
   it("loops over every entry, change, message and status of a batch", () => {
-    const messages = Array.from({ length: 30 }, (_, i) => ({ from: `1555000${i % 3}`, id: `m${i}`, timestamp: "1700000000", type: "text", text: { body: `hi ${i}` } }));
-    const statuses = Array.from({ length: 20 }, (_, i) => ({ id: `o${i}`, status: "delivered", timestamp: "1700000001", recipient_id: "15550001" }));
+    const messages = Array.from({ length: 30 }, (_, i) => ({
+      from: `1555000${i % 3}`,
+      id: `m${i}`,
+      timestamp: "1700000000",
+      type: "text",
+      text: { body: `hi ${i}` },
+    }));
+    const statuses = Array.from({ length: 20 }, (_, i) => ({
+      id: `o${i}`,
+      status: "delivered",
+      timestamp: "1700000001",
+      recipient_id: "15550001",
+    }));
     const body = {
       object: "whatsapp_business_account",
       entry: [
         { id: "1", changes: [{ field: "messages", value: { ...meta, messages } }] },
-        { id: "2", changes: [{ field: "messages", value: { ...meta, statuses } }, { field: "messages", value: { ...meta, errors: [{ code: 130429, title: "Rate limit hit" }] } }] },
+        {
+          id: "2",
+          changes: [
+            { field: "messages", value: { ...meta, statuses } },
+            { field: "messages", value: { ...meta, errors: [{ code: 130429, title: "Rate limit hit" }] } },
+          ],
+        },
       ],
     };
     const result = normalizeWebhook(body);
@@ -109,8 +126,18 @@ describe("normalizeWebhook on shapes Meta documents but does not exemplify", () 
       { ...base, id: "v", type: "video", video: { id: "m2", caption: "unboxing" } },
       { ...base, id: "s", type: "sticker", sticker: { id: "m3", animated: false } },
       { ...base, id: "b", type: "button", button: { payload: "STOP", text: "Stop promotions" } },
-      { ...base, id: "l", type: "interactive", interactive: { type: "list_reply", list_reply: { id: "r1", title: "Track order", description: "x" } } },
-      { ...base, id: "o", type: "order", order: { catalog_id: "c", text: "please", product_items: [{ product_retailer_id: "p", quantity: 1 }] } },
+      {
+        ...base,
+        id: "l",
+        type: "interactive",
+        interactive: { type: "list_reply", list_reply: { id: "r1", title: "Track order", description: "x" } },
+      },
+      {
+        ...base,
+        id: "o",
+        type: "order",
+        order: { catalog_id: "c", text: "please", product_items: [{ product_retailer_id: "p", quantity: 1 }] },
+      },
       { ...base, id: "y", type: "system", system: { body: "User A changed from 1 to 2", wa_id: "15550002", type: "user_changed_number" } },
       { ...base, id: "r", type: "reaction", reaction: { message_id: "wamid.x" } },
     ];
@@ -134,7 +161,8 @@ describe("normalizeWebhook on shapes Meta documents but does not exemplify", () 
       messages: [{ from_user_id: "BR.99887766", id: "u1", timestamp: "1700000000", type: "text", text: { body: "oi" } }],
     };
     const [stored] = normalizeWebhook(envelope(value)).events;
-    expect((stored?.event as MessageEvent).from).toEqual({ userId: "BR.99887766", username: "@nophone", name: "N" });
+    expect((stored as StorableEvent).event).toMatchObject({ kind: "message" });
+    expect(((stored as StorableEvent).event as MessageEvent).from).toEqual({ userId: "BR.99887766", username: "@nophone", name: "N" });
     expect(stored?.conversationKey).toBe("555:BR.99887766");
   });
 
@@ -156,12 +184,18 @@ describe("normalizeWebhook on shapes Meta documents but does not exemplify", () 
   });
 
   it("keeps a known type whose content is malformed, marked as not understood", () => {
-    const ev = normalizeWebhook(envelope({ ...meta, messages: [{ from: "1", id: "t", timestamp: "1700000000", type: "text", text: { bodyy: "x" } }] })).events[0]?.event as MessageEvent;
+    const ev = normalizeWebhook(
+      envelope({ ...meta, messages: [{ from: "1", id: "t", timestamp: "1700000000", type: "text", text: { bodyy: "x" } }] }),
+    ).events[0]?.event as MessageEvent;
     expect(ev).toMatchObject({ type: "text", known: false, text: null });
   });
 
   it("records other webhook fields as change events", () => {
-    const value = { ...meta, contacts: [{ wa_id: "15550001" }], user_preferences: [{ wa_id: "15550001", category: "marketing_messages", value: "stop" }] };
+    const value = {
+      ...meta,
+      contacts: [{ wa_id: "15550001" }],
+      user_preferences: [{ wa_id: "15550001", category: "marketing_messages", value: "stop" }],
+    };
     const [stored] = normalizeWebhook(envelope(value, "user_preferences")).events;
     expect(stored?.event).toMatchObject({ kind: "change", field: "user_preferences", user: { waId: "15550001" } });
     expect(stored?.conversationKey).toBe("555:15550001");

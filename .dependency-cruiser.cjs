@@ -1,0 +1,50 @@
+/**
+ * Layer rules from ../shared/docs/STYLE.md: no cycles; lib/ imports nothing of ours outside lib/; nothing
+ * imports server/ (tests and the composition root inside server/ are the exception); evals/ only reach agent/.
+ */
+module.exports = {
+  forbidden: [
+    { name: "no-circular", severity: "error", from: {}, to: { circular: true } },
+    {
+      name: "lib-is-the-kernel",
+      comment: "lib/ (env, db, errors, logger) must not depend on any domain folder",
+      severity: "error",
+      from: { path: "^lib/" },
+      to: { path: "^(agent|tools|knowledge|server|evals|whatsapp|conversations|tenants|handoff|bench|scripts)/" },
+    },
+    {
+      name: "nothing-imports-server",
+      comment: "server/ is the outermost layer; only its own files, benchmarks and scripts may import it",
+      severity: "error",
+      from: { path: "^(lib|agent|tools|knowledge|whatsapp|conversations|tenants|handoff|evals)/" },
+      to: { path: "^server/" },
+    },
+    {
+      name: "domains-do-not-import-agent",
+      comment: "the agent sits above tools, knowledge and the channel; they must not reach back up into it",
+      severity: "error",
+      from: { path: "^(tools|knowledge|whatsapp|tenants|lib)/" },
+      to: { path: "^agent/" },
+    },
+    {
+      name: "whatsapp-channel-below-conversations",
+      comment: "the channel (webhook parsing, inbox, worker) knows nothing of the conversation record",
+      severity: "error",
+      from: { path: "^whatsapp/" },
+      to: { path: "^conversations/" },
+    },
+    {
+      name: "no-unresolvable",
+      severity: "error",
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "(^|/)(node_modules|data|scratch|evals/node_modules)/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".js"] },
+  },
+};

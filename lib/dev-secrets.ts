@@ -34,12 +34,16 @@ export async function fillDevSecrets(raw: RawConfig): Promise<SecretsOutcome> {
 }
 
 async function readSecretsFile(file: string): Promise<Record<string, string>> {
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(await readFile(file, "utf8"));
-    if (parsed && typeof parsed === "object") return parsed as Record<string, string>;
-    return {};
+    parsed = JSON.parse(await readFile(file, "utf8"));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return {};
     throw new Error(`cannot read ${file}: ${(err as Error).message}`);
   }
+  // Anything else would be silently overwritten (an array even loses the generated keys on write), so refuse.
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new Error(`cannot read ${file}: expected a JSON object of secrets`);
+  }
+  return parsed as Record<string, string>;
 }

@@ -27,7 +27,12 @@ export const ConfigSchema = z.object({
   WHATSAPP_APP_SECRET: secret,
   WHATSAPP_VERIFY_TOKEN: secret,
   WHATSAPP_ACCESS_TOKEN: optionalString,
-  WHATSAPP_PHONE_NUMBER_ID: optionalString.pipe(z.string().regex(/^\d{1,32}$/, "must be digits").optional()),
+  WHATSAPP_PHONE_NUMBER_ID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^\d{1,32}$/, "must be digits")
+      .optional(),
+  ),
   WHATSAPP_API_BASE_URL: z.url().default("https://graph.facebook.com"),
   WHATSAPP_API_VERSION: z
     .string()
@@ -51,7 +56,10 @@ export type ConfigResult = { ok: true; config: RawConfig } | { ok: false; errors
 
 /** Validates the environment. In production every secret is required; elsewhere missing ones are filled later. */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
-  const parsed = ConfigSchema.safeParse(env);
+  // An empty (or blank) variable means "unset", so `PORT=` in a .env file falls back to the default instead of
+  // coercing to 0 (and `LOG_LEVEL=` does not fail the enum).
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = ConfigSchema.safeParse(present);
   if (!parsed.success) {
     return {
       ok: false,

@@ -10,13 +10,13 @@ module.exports = {
       comment: "lib/ (env, db, errors, logger) must not depend on any domain folder",
       severity: "error",
       from: { path: "^lib/" },
-      to: { path: "^(agent|tools|knowledge|server|evals|whatsapp|conversations|tenants|handoff|bench|scripts)/" },
+      to: { path: "^(agent|tools|knowledge|server|evals|whatsapp|conversations|tenants|compliance|outbox|sandbox|handoff|bench|scripts)/" },
     },
     {
       name: "nothing-imports-server",
       comment: "server/ is the outermost layer; only its own files, benchmarks and scripts may import it",
       severity: "error",
-      from: { path: "^(lib|agent|tools|knowledge|whatsapp|conversations|tenants|handoff|evals)/" },
+      from: { path: "^(lib|agent|tools|knowledge|whatsapp|conversations|tenants|compliance|outbox|sandbox|handoff|evals)/" },
       to: { path: "^server/" },
     },
     {
@@ -45,6 +45,10 @@ module.exports = {
     exclude: { path: "(^|/)(node_modules|data|scratch|evals/node_modules)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".js"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default"],
+      extensions: [".ts", ".js"],
+    },
   },
 };

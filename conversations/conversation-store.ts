@@ -79,28 +79,32 @@ export async function changeCustomerNumber(db: Queryable, tenantId: string, cust
   await db.query("UPDATE customers SET wa_id = $2, updated_at = now() WHERE id = $1", [customerId, newWaId]);
 }
 
-/** Records a status and advances the message's status if it is further along (out-of-order safe). */
+/**
+ * Records a status and advances the message's status if it is further along (out-of-order safe). A failed status
+ * carries Meta's error; 131047 (outside the 24-hour window) also closes the conversation's window.
+ */
 export async function applyStatus(db: Queryable, tenantId: string, ev: StatusEvent): Promise<{ advanced: boolean }> {
+  const errors = ev.errors ? JSON.stringify(ev.errors) : null;
   await db.query(
     `INSERT INTO message_statuses (tenant_id, wa_message_id, status, occurred_at, errors, pricing)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, wa_message_id, status) DO NOTHING`,
-    [
-      tenantId,
-      ev.wamid,
-      ev.status,
-      ev.occurredAt,
-      ev.errors ? JSON.stringify(ev.errors) : null,
-      ev.pricing ? JSON.stringify(ev.pricing) : null,
-    ],
+    [tenantId, ev.wamid, ev.status, ev.occurredAt, errors, ev.pricing ? JSON.stringify(ev.pricing) : null],
   );
-  // message_status_rank (migrations/001) orders sent < delivered < read < played < failed; unknown statuses rank -1.
-  const { rowCount } = await db.query(
-    `UPDATE messages SET status = $3, status_at = $4, error = COALESCE($5::jsonb, error)
+  // message_status_rank (migrations/002) orders queued < sending < accepted < sent < delivered < read < played < failed.
+  const { rows } = await db.query<{ conversation_id: string; error_code: number | null }>(
+    `UPDATE messages SET status = $3, status_at = $4, error = COALESCE($5::jsonb, error),
+       error_code = COALESCE(($5::jsonb -> 0 ->> 'code')::int, error_code),
+       error_title = COALESCE($5::jsonb -> 0 ->> 'title', error_title)
      WHERE tenant_id = $1 AND wa_message_id = $2
-       AND message_status_rank($3) > message_status_rank(status)`,
-    [tenantId, ev.wamid, ev.status, ev.occurredAt, ev.errors ? JSON.stringify(ev.errors) : null],
+       AND message_status_rank($3) > message_status_rank(status)
+     RETURNING conversation_id::text, error_code`,
+    [tenantId, ev.wamid, ev.status, ev.occurredAt, errors],
   );
-  return { advanced: (rowCount ?? 0) > 0 };
+  const row = rows[0];
+  if (row && ev.status === "failed" && (row.error_code === 131047 || row.error_code === 470)) {
+    await db.query("UPDATE conversations SET window_closed_at = now() WHERE id = $1", [row.conversation_id]);
+  }
+  return { advanced: rows.length > 0 };
 }
 
 export type ConversationSummary = {

@@ -5,10 +5,16 @@
  * key their side effects on the message (the outbox uses the inbound wamid as idempotency key).
  */
 import type pg from "pg";
+import { handleConsentKeyword, parseUserPreferences } from "../compliance/consent-handler.ts";
+import { recordConsent } from "../compliance/consent-store.ts";
 import { withTransaction } from "../lib/db.ts";
 import type { Logger } from "../lib/logger.ts";
+import type { QueueDeps } from "../outbox/queue-message.ts";
 import type { QueuedEvent, WebhookEvent } from "../whatsapp/events.ts";
-import { applyStatus, changeCustomerNumber, type RecordedInbound, recordInbound } from "./conversation-store.ts";
+import { enqueueMediaDownload } from "../whatsapp/media/media-downloader.ts";
+import { applyStatus, changeCustomerNumber, type RecordedInbound, recordInbound, upsertCustomer } from "./conversation-store.ts";
+
+const MEDIA_TYPES = new Set(["image", "video", "audio", "document", "sticker"]);
 
 export type InboundMessage = RecordedInbound & { tenantId: string; event: Extract<WebhookEvent, { kind: "message" }> };
 
@@ -21,7 +27,13 @@ export type ConversationHandler = {
 export const recordOnlyHandler: ConversationHandler = { handleInbound: async () => undefined };
 
 /** Builds the per-event processing function the worker calls. */
-export function createInboundProcessor(deps: { pool: pg.Pool; handler: ConversationHandler; logger: Logger }) {
+export function createInboundProcessor(deps: {
+  pool: pg.Pool;
+  handler: ConversationHandler;
+  logger: Logger;
+  queue: QueueDeps;
+  onMediaQueued?: () => void;
+}) {
   return async function processEvent(queued: QueuedEvent): Promise<void> {
     const { event, tenantId } = queued;
     switch (event.kind) {
@@ -32,8 +44,22 @@ export function createInboundProcessor(deps: { pool: pg.Pool; handler: Conversat
           if (event.type === "system" && system?.type === "user_changed_number" && system.wa_id) {
             await changeCustomerNumber(tx, tenantId, r.customerId, system.wa_id);
           }
+          const media = event.raw[event.type] as { id?: unknown } | undefined;
+          if (MEDIA_TYPES.has(event.type) && typeof media?.id === "string") {
+            await enqueueMediaDownload(tx, { tenantId, messageId: r.messageId, mediaId: media.id });
+          }
           return r;
         });
+        if (MEDIA_TYPES.has(event.type)) deps.onMediaQueued?.();
+        const consent = await handleConsentKeyword(deps, {
+          ...recorded,
+          tenantId,
+          wamid: event.wamid,
+          type: event.type,
+          text: event.text,
+          raw: event.raw,
+        });
+        if (consent) return;
         await deps.handler.handleInbound({ ...recorded, tenantId, event });
         return;
       }
@@ -44,6 +70,17 @@ export function createInboundProcessor(deps: { pool: pg.Pool; handler: Conversat
         deps.logger.warn({ tenantId, code: event.code, title: event.title }, "WhatsApp reported an account-level error");
         return;
       case "change":
+        if (event.field === "user_preferences") {
+          for (const p of parseUserPreferences(event.raw)) {
+            const customerId = await upsertCustomer(deps.pool, tenantId, { waId: p.waId, userId: p.userId });
+            await recordConsent(deps.pool, tenantId, customerId, {
+              action: p.action,
+              source: "whatsapp_preferences",
+              evidence: { detail: p.detail },
+            });
+          }
+          return;
+        }
         deps.logger.info({ tenantId, field: event.field }, "webhook change recorded (no handler for this field yet)");
         return;
     }

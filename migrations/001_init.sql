@@ -16,7 +16,7 @@ CREATE TABLE phone_numbers (
 );
 CREATE INDEX phone_numbers_tenant ON phone_numbers (tenant_id);
 
--- Every signed POST, kept raw: Meta offers no API to fetch past webhooks.
+-- Every signed POST, kept exactly as received: Meta offers no API to fetch past webhooks.
 CREATE TABLE webhook_deliveries (
   id           uuid PRIMARY KEY,
   received_at  timestamptz NOT NULL DEFAULT now(),
@@ -24,7 +24,7 @@ CREATE TABLE webhook_deliveries (
   outcome      text NOT NULL CHECK (outcome IN ('accepted', 'partial', 'unexpected_shape')),
   problems     jsonb,
   event_count  integer NOT NULL DEFAULT 0,
-  body         jsonb NOT NULL
+  body         text NOT NULL
 );
 CREATE INDEX webhook_deliveries_flagged ON webhook_deliveries (received_at) WHERE outcome <> 'accepted';
 

@@ -2,12 +2,16 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type pg from "pg";
 import type { Logger } from "../lib/logger.ts";
+import type { Metrics } from "../lib/metrics.ts";
 import type { Migration } from "../lib/migrate.ts";
+import type { Sandbox } from "../sandbox/index.ts";
 import type { EventStore } from "../whatsapp/event-store.ts";
 import { adminRoutes } from "./admin.routes.ts";
 import type { AppEnv } from "./app-env.ts";
+import { customerRoutes } from "./customers.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { bearerAuth, notFound, onError, requestContext } from "./middleware.ts";
+import { templateRoutes } from "./templates.routes.ts";
 import { webhookRoutes } from "./webhook.routes.ts";
 
 export type AppDeps = {
@@ -15,6 +19,9 @@ export type AppDeps = {
   pool: pg.Pool;
   migrations: Migration[];
   store: EventStore;
+  metrics: Metrics;
+  /** Present when no access token is configured: the fake Graph API, its admin routes and the simulator. */
+  sandbox?: Sandbox | undefined;
   appSecret: string;
   verifyToken: string;
   adminToken: string;
@@ -29,8 +36,21 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/", healthRoutes(deps));
   app.route("/webhooks/whatsapp", webhookRoutes({ appSecret: deps.appSecret, verifyToken: deps.verifyToken, store: deps.store }));
 
-  app.use("/admin/*", bearerAuth(deps.adminToken));
+  const adminAuth = bearerAuth(deps.adminToken);
+  app.use("/admin/*", adminAuth);
   app.route("/admin", adminRoutes(deps));
+  app.route("/admin", templateRoutes(deps));
+  app.route("/admin", customerRoutes(deps));
+  app.get("/metrics", adminAuth, async (c) => {
+    c.header("content-type", deps.metrics.registry.contentType);
+    return c.body(await deps.metrics.registry.metrics());
+  });
+
+  if (deps.sandbox) {
+    app.route("/sandbox/graph", deps.sandbox.graphRoutes);
+    app.route("/sandbox", deps.sandbox.adminRoutes(adminAuth));
+    app.route("/simulator", deps.sandbox.simulatorRoutes);
+  }
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Switchboard API", version: "0.1.0" } });

@@ -39,9 +39,11 @@ async function main(): Promise<void> {
     verifyToken: config.WHATSAPP_VERIFY_TOKEN,
     adminToken: config.ADMIN_TOKEN,
     phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
+    whatsapp: { accessToken: config.WHATSAPP_ACCESS_TOKEN, baseUrl: config.WHATSAPP_API_BASE_URL, version: config.WHATSAPP_API_VERSION },
+    dataDir: config.DATA_DIR,
     workerConcurrency: config.WORKER_CONCURRENCY,
   });
-  services.worker.start();
+  services.start();
 
   const server = serve({ fetch: services.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
     logger.info(

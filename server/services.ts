@@ -1,14 +1,26 @@
 /**
- * Wires the running system from an open database: migrations, the default tenant, the durable inbox, the worker
- * and the HTTP app. `main.ts` calls it with the parsed config; tests call it with an in-memory database.
+ * Wires the running system from an open database: migrations, the default tenant, the durable inbox and its
+ * worker, the outbox sender, the media downloader, the WhatsApp client (the Graph API, or the built-in sandbox
+ * when no access token is configured) and the HTTP app. `main.ts` calls it with the parsed config; tests call it
+ * with an in-memory database.
  */
+import { join } from "node:path";
 import { type ConversationHandler, createInboundProcessor, recordOnlyHandler } from "../conversations/inbound-processor.ts";
 import type { Database } from "../lib/db.ts";
 import type { Logger } from "../lib/logger.ts";
+import { createMetrics } from "../lib/metrics.ts";
 import { loadMigrations, migrate } from "../lib/migrate.ts";
+import type { QueueDeps } from "../outbox/queue-message.ts";
+import { createSender, type Sender } from "../outbox/sender.ts";
+import { createSandbox, type Sandbox } from "../sandbox/index.ts";
 import { ensureDefaultTenant } from "../tenants/tenant-store.ts";
+import type { WhatsAppClient } from "../whatsapp/cloud-api/client.ts";
+import { createGraphClient } from "../whatsapp/cloud-api/graph-client.ts";
 import { createEventStore, type EventStore } from "../whatsapp/event-store.ts";
 import { createEventWorker, type EventWorker } from "../whatsapp/event-worker.ts";
+import { createMediaDownloader, type MediaDownloader } from "../whatsapp/media/media-downloader.ts";
+import { createMemoryMediaStorage } from "../whatsapp/media/media-storage.fake.ts";
+import { createLocalMediaStorage, type MediaStorage } from "../whatsapp/media/media-storage.ts";
 import { createApp } from "./app.ts";
 
 export type ServiceOptions = {
@@ -18,17 +30,31 @@ export type ServiceOptions = {
   verifyToken: string;
   adminToken: string;
   phoneNumberId: string;
+  /** Unset: the built-in sandbox stands in for Meta's Graph API. */
+  whatsapp?: { accessToken?: string | undefined; baseUrl: string; version: string };
+  /** Where media files go (DATA_DIR); unset keeps them in memory (tests). */
+  dataDir?: string | undefined;
   workerConcurrency?: number;
   handler?: ConversationHandler;
-  /** Worker tuning for tests. */
+  /** Replaces the WhatsApp client (tests). */
+  client?: WhatsAppClient;
+  /** Delays of the sandbox's sent/delivered/read status webhooks; tests use 0. */
+  sandboxStatusDelaysMs?: { sent: number; delivered: number; read: number | null };
   worker?: { leaseMs?: number; pollMs?: number; maxAttempts?: number; backoffMs?: (n: number) => number };
+  sender?: { idlePollMs?: number; pacing?: { burst: number; intervalMs: number } };
 };
 
 export type Services = {
   app: ReturnType<typeof createApp>;
   store: EventStore;
   worker: EventWorker;
-  /** Stops the worker and waits for pending commits; the caller closes the database. */
+  sender: Sender;
+  media: MediaDownloader;
+  queue: QueueDeps;
+  sandbox: Sandbox | undefined;
+  /** Starts the background loops (worker, sender, media downloads). */
+  start(): void;
+  /** Stops the loops and waits for pending commits and sends; the caller closes the database. */
   stop(): Promise<void>;
 };
 
@@ -38,21 +64,63 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const applied = await migrate(db.pool, migrations);
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
   await ensureDefaultTenant(db.pool, opts.phoneNumberId);
+  const metrics = createMetrics();
 
-  const process = createInboundProcessor({ pool: db.pool, handler: opts.handler ?? recordOnlyHandler, logger });
-  const worker = createEventWorker({
+  // The sandbox calls back into the app (status webhooks) and the client calls the sandbox over "HTTP" served
+  // in-process, so both go through the app once it exists.
+  let app: ReturnType<typeof createApp> | undefined;
+  const inProcessFetch: typeof fetch = (input, init) => {
+    if (!app) throw new Error("app not ready");
+    return Promise.resolve(app.fetch(new Request(input, init)));
+  };
+  const accessToken = opts.whatsapp?.accessToken;
+  const sandbox = accessToken
+    ? undefined
+    : createSandbox({
+        pool: db.pool,
+        appSecret: opts.appSecret,
+        phoneNumberId: opts.phoneNumberId,
+        statusDelaysMs: opts.sandboxStatusDelaysMs,
+        deliverWebhook: async (raw, headers) => {
+          const res = await inProcessFetch("http://sandbox.local/webhooks/whatsapp", { method: "POST", body: raw, headers });
+          return { status: res.status };
+        },
+      });
+  const client =
+    opts.client ??
+    (sandbox
+      ? createGraphClient({
+          baseUrl: "http://sandbox.local/sandbox/graph",
+          version: opts.whatsapp?.version ?? "v23.0",
+          accessToken: sandbox.token,
+          fetch: inProcessFetch,
+        })
+      : createGraphClient({
+          baseUrl: opts.whatsapp?.baseUrl ?? "https://graph.facebook.com",
+          version: opts.whatsapp?.version ?? "v23.0",
+          accessToken: accessToken as string,
+        }));
+
+  const sender = createSender({ pool: db.pool, client, logger, metrics, ...opts.sender });
+  const queue: QueueDeps = { pool: db.pool, onQueued: () => sender.wake() };
+  const storage: MediaStorage = opts.dataDir ? createLocalMediaStorage(join(opts.dataDir, "media")) : createMemoryMediaStorage();
+  const media = createMediaDownloader({ pool: db.pool, client, storage, logger });
+  const process = createInboundProcessor({
     pool: db.pool,
-    process,
+    handler: opts.handler ?? recordOnlyHandler,
     logger,
-    concurrency: opts.workerConcurrency ?? 8,
-    ...opts.worker,
+    queue,
+    onMediaQueued: () => void media.runOnce().catch((err: unknown) => logger.warn({ err }, "media download run failed")),
   });
+  const worker = createEventWorker({ pool: db.pool, process, logger, concurrency: opts.workerConcurrency ?? 8, ...opts.worker });
   const store = createEventStore(db.pool, { onStored: () => worker.wake() });
-  const app = createApp({
+  app = createApp({
     logger,
     pool: db.pool,
     migrations,
     store,
+    metrics,
+    sandbox,
     appSecret: opts.appSecret,
     verifyToken: opts.verifyToken,
     adminToken: opts.adminToken,
@@ -61,9 +129,21 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     app,
     store,
     worker,
+    sender,
+    media,
+    queue,
+    sandbox,
+    start() {
+      worker.start();
+      sender.start();
+      media.start();
+    },
     async stop() {
       await store.drain();
       await worker.stop();
+      await sender.stop();
+      await media.stop();
+      sandbox?.close();
     },
   };
 }

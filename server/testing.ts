@@ -35,6 +35,7 @@ export async function startHarness(
     logger?: Logger;
     worker?: ServiceOptions["worker"];
     workerConcurrency?: number;
+    client?: ServiceOptions["client"];
   } = {},
 ): Promise<TestHarness> {
   const db = opts.db ?? (await openMemoryDatabase());
@@ -45,6 +46,9 @@ export async function startHarness(
     ...(opts.handler ? { handler: opts.handler } : {}),
     ...(opts.worker ? { worker: opts.worker } : {}),
     workerConcurrency: opts.workerConcurrency ?? 4,
+    sandboxStatusDelaysMs: { sent: 0, delivered: 0, read: 0 },
+    sender: { idlePollMs: 20 },
+    ...(opts.client ? { client: opts.client } : {}),
   });
   return {
     ...services,

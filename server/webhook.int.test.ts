@@ -47,6 +47,7 @@ describe("webhook on a real PostgreSQL", () => {
       process: createInboundProcessor({
         pool: otherDb.pool,
         logger,
+        queue: { pool: otherDb.pool },
         handler: { handleInbound: async (m) => void handled.push(m.event.text ?? "") },
       }),
     });

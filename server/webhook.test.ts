@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   await h.db.pool.query(
-    "TRUNCATE webhook_deliveries, webhook_events, message_statuses, messages, conversations, customers, conversation_leases",
+    "TRUNCATE webhook_deliveries, webhook_events, message_statuses, messages, conversations, customers, conversation_leases CASCADE",
   );
 });
 
@@ -134,7 +134,7 @@ describe("POST /webhooks/whatsapp", () => {
       {
         outcome: "unexpected_shape",
         problems: [expect.stringMatching(/envelope/)],
-        body: { object: "page", entry: [{ id: "1", messaging: [] }] },
+        body: '{"object":"page","entry":[{"id":"1","messaging":[]}]}',
       },
     ]);
     expect(await count("webhook_events")).toBe(0);

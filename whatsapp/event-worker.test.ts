@@ -43,7 +43,7 @@ function message(customer: string, n: number): MessageEvent {
 async function enqueue(store: ReturnType<typeof createEventStore>, events: MessageEvent[]) {
   await store.store({
     requestId: "t",
-    body: {},
+    raw: "{}",
     outcome: "accepted",
     problems: [],
     events: events.map((event) => ({ event, dedupKey: `m:${event.wamid}`, conversationKey: `${PHONE}:${event.from.waId}` })),

@@ -5,7 +5,8 @@
  * their ratio and acknowledged-versus-stored events. Targets (PostgreSQL only): webhook ≥ 0.5 × bare throughput,
  * p99 < 25 ms, zero lost events. Each server runs in a child process (`webhook-target.ts`) so the load generator
  * does not compete for its event loop. Env: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 2),
- * BENCH_CONNECTIONS (default 50), BENCH_POOL_SIZE, BENCH_WORKER=1, BENCH_CPU_PROF=1 (profiles in bench/out/prof).
+ * BENCH_CONNECTIONS (default 50), BENCH_POOL_SIZE, BENCH_WORKER=1, BENCH_CPU_PROF=1 (profiles in bench/out/prof),
+ * BENCH_DBS=pg (or embedded) to run one database only.
  * Reports; never fails on a missed target.
  */
 import { mkdir, writeFile } from "node:fs/promises";
@@ -122,7 +123,9 @@ async function main(): Promise<void> {
   const reports: DbReport[] = [];
   const unreachable = await reachable(databaseUrl);
   if (unreachable) console.log(`PostgreSQL part SKIPPED: ${databaseUrl} is unreachable (${unreachable})\n`);
-  for (const db of unreachable ? (["embedded"] as const) : (["pg", "embedded"] as const)) {
+  const only = process.env.BENCH_DBS?.split(",");
+  const dbs = (unreachable ? (["embedded"] as const) : (["pg", "embedded"] as const)).filter((d) => !only || only.includes(d));
+  for (const db of dbs) {
     try {
       const report = await benchDatabase(db);
       printReport(report);

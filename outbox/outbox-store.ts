@@ -65,6 +65,8 @@ export type Candidate = {
   contextWamid: string | null;
   attempts: number;
   recipientKey: string;
+  lastInboundAt: Date | null;
+  windowClosedAt: Date | null;
 };
 
 // The oldest queued message of each conversation (messages to one customer go out in order, one in flight at a
@@ -72,7 +74,7 @@ export type Candidate = {
 const CANDIDATES_SQL = `
 SELECT * FROM (
   SELECT DISTINCT ON (m.conversation_id) m.id::text, m.tenant_id, m.conversation_id::text, c.phone_number_id, m.recipient,
-         m.body, m.category, m.context_wa_message_id, m.attempts, m.next_attempt_at
+         m.body, m.category, m.context_wa_message_id, m.attempts, m.next_attempt_at, c.last_inbound_at, c.window_closed_at
   FROM messages m JOIN conversations c ON c.id = m.conversation_id
   WHERE m.direction = 'outbound' AND m.status = 'queued'
     AND NOT EXISTS (SELECT 1 FROM messages s WHERE s.conversation_id = m.conversation_id AND s.direction = 'outbound' AND s.status = 'sending')
@@ -96,6 +98,8 @@ export async function findCandidates(db: Queryable, limit: number): Promise<Cand
     contextWamid: r.context_wa_message_id,
     attempts: r.attempts,
     recipientKey: `${r.phone_number_id}:${r.recipient.userId ?? r.recipient.waId}`,
+    lastInboundAt: r.last_inbound_at,
+    windowClosedAt: r.window_closed_at,
   }));
 }
 

@@ -68,6 +68,8 @@ export function fakeGraphRoutes(deps: FakeGraphDeps): Hono {
     "/:version{v\\d+\\.\\d+}/:phoneNumberId{\\d{1,32}}/messages",
     bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json(graphErrorBody(100, { details: "Request body is too large." }), 413) }),
     async (c) => {
+      // When "Meta" received the request: what rate limits are judged on (bench:outbox reads it).
+      const receivedAt = new Date();
       const phoneNumberId = c.req.param("phoneNumberId");
       let body: unknown;
       try {
@@ -104,7 +106,7 @@ export function fakeGraphRoutes(deps: FakeGraphDeps): Hono {
       }
 
       const wamid = createWamid(recipient, "outbound");
-      await insertSandboxMessage(deps.pool, { wamid, phoneNumberId, recipient, type, body: body as Record<string, unknown> });
+      await insertSandboxMessage(deps.pool, { wamid, phoneNumberId, recipient, type, body: body as Record<string, unknown>, receivedAt });
       deps.state.stopTyping(recipient);
       const accepted = {
         number: { phoneNumberId, displayPhoneNumber: deps.displayPhoneNumber },

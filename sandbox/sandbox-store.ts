@@ -42,11 +42,11 @@ function toRow(r: DbRow): SandboxMessageRow {
 /** Records one accepted message. */
 export async function insertSandboxMessage(
   pool: pg.Pool,
-  message: { wamid: string; phoneNumberId: string; recipient: string; type: string; body: Record<string, unknown> },
+  message: { wamid: string; phoneNumberId: string; recipient: string; type: string; body: Record<string, unknown>; receivedAt?: Date },
 ): Promise<SandboxMessageRow> {
   const { rows } = await pool.query<DbRow>(
-    `INSERT INTO sandbox_messages (wamid, phone_number_id, recipient, type, body) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-    [message.wamid, message.phoneNumberId, message.recipient, message.type, JSON.stringify(message.body)],
+    `INSERT INTO sandbox_messages (wamid, phone_number_id, recipient, type, body, created_at) VALUES ($1, $2, $3, $4, $5, COALESCE($6, now())) RETURNING ${COLUMNS}`,
+    [message.wamid, message.phoneNumberId, message.recipient, message.type, JSON.stringify(message.body), message.receivedAt ?? null],
   );
   return toRow(rows[0] as DbRow);
 }

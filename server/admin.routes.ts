@@ -44,6 +44,7 @@ const MessageSchema = z
     type: z.string(),
     text: z.string().nullable(),
     status: z.string().nullable(),
+    error: z.object({ code: z.number().nullable(), title: z.string().nullable() }).nullable(),
     createdAt: z.string(),
   })
   .openapi("Message");

@@ -54,8 +54,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc31("/openapi.json", { openapi: "3.1.0", info: { title: "Switchboard API", version: "0.1.0" } });
-  app.get("/", (c) =>
-    c.json({ name: "Switchboard", docs: "/openapi.json", health: "/healthz", ready: "/readyz", webhook: "/webhooks/whatsapp" }),
-  );
+  const index = { name: "Switchboard", docs: "/openapi.json", health: "/healthz", ready: "/readyz", webhook: "/webhooks/whatsapp" };
+  // In sandbox mode the first thing a newcomer should see is the customer simulator.
+  app.get("/", (c) => (deps.sandbox && c.req.header("accept")?.includes("text/html") ? c.redirect("/simulator") : c.json(index)));
+  app.get("/simulator/", (c) => c.redirect("/simulator"));
   return app;
 }

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { serve } from "@hono/node-server";
 import { openDatabase } from "../lib/db.ts";
 import { fillDevSecrets } from "../lib/dev-secrets.ts";
-import { parseConfig } from "../lib/env.ts";
+import { GENERATED_SECRETS, parseConfig } from "../lib/env.ts";
 import { createLogger } from "../lib/logger.ts";
 import { createServices } from "./services.ts";
 
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(parsed.config.LOG_LEVEL);
   const { config, generated, file } = await fillDevSecrets(parsed.config);
+  const secretsFromFile = GENERATED_SECRETS.some((k) => !parsed.config[k]);
   if (generated.length > 0) logger.info({ generated, file }, "generated development secrets (kept for the next start)");
 
   const db = await openDatabase({
@@ -46,14 +47,30 @@ async function main(): Promise<void> {
   services.start();
 
   const server = serve({ fetch: services.app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    const url = `http://${config.HOST}:${info.port}`;
+    const mode = services.sandbox ? "sandbox (no WHATSAPP_ACCESS_TOKEN: nothing leaves this machine)" : "WhatsApp Cloud API";
     logger.info(
-      {
-        url: `http://${config.HOST}:${info.port}`,
-        webhook: "/webhooks/whatsapp",
-        secretsFile: generated.length || !process.env.ADMIN_TOKEN ? file : undefined,
-      },
+      { url, webhook: "/webhooks/whatsapp", whatsapp: mode, secretsFile: secretsFromFile ? file : undefined },
       "Switchboard is running",
     );
+    if (config.NODE_ENV !== "production") {
+      console.log(
+        [
+          "",
+          `  Switchboard is running at ${url}`,
+          services.sandbox
+            ? `  Customer simulator:  ${url}/simulator`
+            : `  WhatsApp:            Cloud API, number ${config.WHATSAPP_PHONE_NUMBER_ID}`,
+          `  Webhook:             ${url}/webhooks/whatsapp`,
+          `  API docs:            ${url}/openapi.json`,
+          secretsFromFile
+            ? `  Admin token, secrets: ${file}${generated.length ? " (generated now)" : ""}`
+            : "  Secrets:             from the environment",
+          `  Database:            ${db.mode === "embedded" ? `embedded PGlite in ${db.location}` : db.location}`,
+          "",
+        ].join("\n"),
+      );
+    }
   });
 
   let stopping = false;

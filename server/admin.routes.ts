@@ -6,18 +6,11 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type pg from "pg";
 import { listConversations, listMessages } from "../conversations/conversation-store.ts";
 import { AppError } from "../lib/errors.ts";
-import { DEFAULT_TENANT_ID } from "../tenants/tenant-store.ts";
 import type { AppEnv } from "./app-env.ts";
+import { ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
 import { validationHook } from "./validation.ts";
 
-const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
-const TenantHeader = z.object({
-  "x-tenant-id": z
-    .string()
-    .regex(/^[\w-]{1,64}$/)
-    .optional(),
-});
-const Id = z.string().regex(/^\d{1,18}$/, "must be a numeric id");
+const Id = NumericId;
 
 const ConversationSchema = z
   .object({
@@ -91,7 +84,7 @@ export function adminRoutes(deps: { pool: pg.Pool }): OpenAPIHono<AppEnv> {
 
   app.openapi(listConversationsRoute, async (c) => {
     const { limit, before } = c.req.valid("query");
-    const tenantId = c.req.valid("header")["x-tenant-id"] ?? DEFAULT_TENANT_ID;
+    const tenantId = tenantOf(c.req.valid("header"));
     const conversations = await listConversations(deps.pool, tenantId, { limit, before });
     const nextBefore = conversations.length === limit ? (conversations.at(-1)?.id ?? null) : null;
     return c.json({ conversations, nextBefore }, 200);
@@ -100,7 +93,7 @@ export function adminRoutes(deps: { pool: pg.Pool }): OpenAPIHono<AppEnv> {
   app.openapi(listMessagesRoute, async (c) => {
     const { id } = c.req.valid("param");
     const { limit, after } = c.req.valid("query");
-    const tenantId = c.req.valid("header")["x-tenant-id"] ?? DEFAULT_TENANT_ID;
+    const tenantId = tenantOf(c.req.valid("header"));
     const messages = await listMessages(deps.pool, tenantId, id, { limit, after });
     if (!messages)
       throw new AppError("not_found", `conversation ${id} not found for tenant ${tenantId}`, { userMessage: "Conversation not found." });

@@ -73,6 +73,29 @@ export async function startHarness(
 }
 
 let seq = 0;
+
+/** A Meta webhook envelope around one `messages`-field value for the test business number. */
+export function webhookEnvelope(value: Record<string, unknown>, phoneNumberId: string = TEST_SECRETS.phoneNumberId): object {
+  return {
+    object: "whatsapp_business_account",
+    entry: [
+      {
+        id: "102290129340398",
+        changes: [
+          {
+            field: "messages",
+            value: {
+              messaging_product: "whatsapp",
+              metadata: { display_phone_number: "15550783881", phone_number_id: phoneNumberId },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  };
+}
+
 /** A Meta-shaped text message webhook body. */
 export function textMessageBody(opts: {
   text: string;
@@ -85,64 +108,35 @@ export function textMessageBody(opts: {
 }): object {
   seq += 1;
   const from = opts.from ?? "16505551234";
-  return {
-    object: "whatsapp_business_account",
-    entry: [
-      {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: opts.phoneNumberId ?? TEST_SECRETS.phoneNumberId },
-              contacts: [
-                { profile: { name: opts.name ?? "Sheena Nelson" }, wa_id: from, ...(opts.userId ? { user_id: opts.userId } : {}) },
-              ],
-              messages: [
-                {
-                  from,
-                  ...(opts.userId ? { from_user_id: opts.userId } : {}),
-                  id: opts.wamid ?? `wamid.test.${Date.now()}.${seq}`,
-                  timestamp: String(opts.timestamp ?? Math.floor(Date.now() / 1000)),
-                  type: "text",
-                  text: { body: opts.text },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  return webhookEnvelope(
+    {
+      contacts: [{ profile: { name: opts.name ?? "Sheena Nelson" }, wa_id: from, ...(opts.userId ? { user_id: opts.userId } : {}) }],
+      messages: [
+        {
+          from,
+          ...(opts.userId ? { from_user_id: opts.userId } : {}),
+          id: opts.wamid ?? `wamid.test.${Date.now()}.${seq}`,
+          timestamp: String(opts.timestamp ?? Math.floor(Date.now() / 1000)),
+          type: "text",
+          text: { body: opts.text },
+        },
+      ],
+    },
+    opts.phoneNumberId,
+  );
 }
 
 /** A Meta-shaped status webhook body. */
 export function statusBody(opts: { wamid: string; status: string; timestamp: number; recipient?: string; errors?: unknown[] }): object {
-  return {
-    object: "whatsapp_business_account",
-    entry: [
+  return webhookEnvelope({
+    statuses: [
       {
-        id: "102290129340398",
-        changes: [
-          {
-            field: "messages",
-            value: {
-              messaging_product: "whatsapp",
-              metadata: { display_phone_number: "15550783881", phone_number_id: TEST_SECRETS.phoneNumberId },
-              statuses: [
-                {
-                  id: opts.wamid,
-                  status: opts.status,
-                  timestamp: String(opts.timestamp),
-                  recipient_id: opts.recipient ?? "16505551234",
-                  ...(opts.errors ? { errors: opts.errors } : {}),
-                },
-              ],
-            },
-          },
-        ],
+        id: opts.wamid,
+        status: opts.status,
+        timestamp: String(opts.timestamp),
+        recipient_id: opts.recipient ?? "16505551234",
+        ...(opts.errors ? { errors: opts.errors } : {}),
       },
     ],
-  };
+  });
 }

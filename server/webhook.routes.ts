@@ -48,12 +48,14 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
     },
     async (c) => {
       const log = c.get("logger");
-      const raw = new Uint8Array(await c.req.arrayBuffer());
+      const bytes = await c.req.arrayBuffer();
+      const raw = new Uint8Array(bytes);
       if (!isValidSignature(raw, c.req.header("x-hub-signature-256"), deps.appSecret)) {
         log.warn({ bytes: raw.byteLength }, "webhook signature missing or wrong; nothing stored");
         return c.json({ error: { code: "unauthorized", message: "Missing or invalid X-Hub-Signature-256." } }, 401);
       }
-      const text = Buffer.from(raw).toString("utf8");
+      // A view of the same bytes, not a copy.
+      const text = Buffer.from(bytes).toString("utf8");
       let body: unknown;
       try {
         body = JSON.parse(text);

@@ -136,7 +136,21 @@ async function insertDeliveries(pool: pg.Pool, deliveries: Delivery[], onStored?
   const { rows: counts } = await pool.query<{ delivery_id: string; phone_number_id: string; state: string; n: number }>({
     name: "webhook-store",
     text: STORE_SQL,
-    values: [ids, requestIds, outcomes, problems, eventCounts, bodies, eDelivery, ePhone, eKind, eDedup, eConversation, eOccurred, payloads],
+    values: [
+      ids,
+      requestIds,
+      outcomes,
+      problems,
+      eventCounts,
+      bodies,
+      eDelivery,
+      ePhone,
+      eKind,
+      eDedup,
+      eConversation,
+      eOccurred,
+      payloads,
+    ],
   });
   const byDelivery = new Map<string, typeof counts>();
   for (const c of counts) {

@@ -200,7 +200,12 @@ function hash(value: unknown): string {
 }
 
 function compact<T extends Record<string, unknown>>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined && v !== "")) as T;
+  const out: Record<string, unknown> = {};
+  for (const key in obj) {
+    const v = obj[key];
+    if (v !== undefined && v !== "") out[key] = v;
+  }
+  return out as T;
 }
 
 function describe(where: string, error: z.ZodError): string {

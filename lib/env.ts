@@ -41,6 +41,15 @@ export const ConfigSchema = z.object({
   ADMIN_TOKEN: secret,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+  EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
+  KB_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(500 * 1024 * 1024)
+    .default(25 * 1024 * 1024),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;

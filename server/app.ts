@@ -10,6 +10,7 @@ import { adminRoutes } from "./admin.routes.ts";
 import type { AppEnv } from "./app-env.ts";
 import { customerRoutes } from "./customers.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
+import { type KnowledgeDeps, knowledgeRoutes } from "./knowledge.routes.ts";
 import { bearerAuth, notFound, onError, requestContext } from "./middleware.ts";
 import { templateRoutes } from "./templates.routes.ts";
 import { webhookRoutes } from "./webhook.routes.ts";
@@ -20,6 +21,7 @@ export type AppDeps = {
   migrations: Migration[];
   store: EventStore;
   metrics: Metrics;
+  knowledge: KnowledgeDeps;
   /** Present when no access token is configured: the fake Graph API, its admin routes and the simulator. */
   sandbox?: Sandbox | undefined;
   appSecret: string;
@@ -41,6 +43,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", adminRoutes(deps));
   app.route("/admin", templateRoutes(deps));
   app.route("/admin", customerRoutes(deps));
+  app.route("/admin", knowledgeRoutes(deps.knowledge));
   app.get("/metrics", adminAuth, async (c) => {
     c.header("content-type", deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());

@@ -6,6 +6,10 @@
  */
 import { join } from "node:path";
 import { type ConversationHandler, createInboundProcessor, recordOnlyHandler } from "../conversations/inbound-processor.ts";
+import { createOfflineEmbedder } from "../knowledge/embed/offline-embedder.ts";
+import { createOpenAIEmbedder } from "../knowledge/embed/openai-embedder.ts";
+import { createIngestor, type Ingestor } from "../knowledge/ingest/ingestor.ts";
+import type { Embedder } from "../knowledge/types.ts";
 import type { Database } from "../lib/db.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMetrics } from "../lib/metrics.ts";
@@ -36,6 +40,11 @@ export type ServiceOptions = {
   dataDir?: string | undefined;
   workerConcurrency?: number;
   handler?: ConversationHandler;
+  /** OpenAI-compatible models; without an API key everything runs offline. */
+  openai?: { apiKey?: string | undefined; baseUrl?: string | undefined; embeddingModel?: string | undefined };
+  /** Replaces the embedder (tests). */
+  embedder?: Embedder;
+  kbMaxUploadBytes?: number;
   /** Replaces the WhatsApp client (tests). */
   client?: WhatsAppClient;
   /** Delays of the sandbox's sent/delivered/read status webhooks; tests use 0. */
@@ -52,6 +61,8 @@ export type Services = {
   media: MediaDownloader;
   queue: QueueDeps;
   sandbox: Sandbox | undefined;
+  embedder: Embedder;
+  ingestor: Ingestor;
   /** Starts the background loops (worker, sender, media downloads). */
   start(): void;
   /** Stops the loops and waits for pending commits and sends; the caller closes the database. */
@@ -112,6 +123,16 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     queue,
     onMediaQueued: () => void media.runOnce().catch((err: unknown) => logger.warn({ err }, "media download run failed")),
   });
+  const embedder =
+    opts.embedder ??
+    (opts.openai?.apiKey
+      ? createOpenAIEmbedder({
+          apiKey: opts.openai.apiKey,
+          baseUrl: opts.openai.baseUrl,
+          model: opts.openai.embeddingModel ?? "text-embedding-3-small",
+        })
+      : createOfflineEmbedder());
+  const ingestor = createIngestor({ pool: db.pool, embedder, logger });
   const worker = createEventWorker({ pool: db.pool, process, logger, concurrency: opts.workerConcurrency ?? 8, ...opts.worker });
   const store = createEventStore(db.pool, { onStored: () => worker.wake() });
   app = createApp({
@@ -121,6 +142,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     store,
     metrics,
     sandbox,
+    knowledge: { pool: db.pool, embedder, ingestor, maxUploadBytes: opts.kbMaxUploadBytes ?? 25 * 1024 * 1024 },
     appSecret: opts.appSecret,
     verifyToken: opts.verifyToken,
     adminToken: opts.adminToken,
@@ -133,16 +155,20 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     media,
     queue,
     sandbox,
+    embedder,
+    ingestor,
     start() {
       worker.start();
       sender.start();
       media.start();
+      ingestor.start();
     },
     async stop() {
       await store.drain();
       await worker.stop();
       await sender.stop();
       await media.stop();
+      await ingestor.stop();
       sandbox?.close();
     },
   };

@@ -36,6 +36,7 @@ export async function startHarness(
     worker?: ServiceOptions["worker"];
     workerConcurrency?: number;
     client?: ServiceOptions["client"];
+    kbMaxUploadBytes?: number;
   } = {},
 ): Promise<TestHarness> {
   const db = opts.db ?? (await openMemoryDatabase());
@@ -49,6 +50,7 @@ export async function startHarness(
     sandboxStatusDelaysMs: { sent: 0, delivered: 0, read: 0 },
     sender: { idlePollMs: 20 },
     ...(opts.client ? { client: opts.client } : {}),
+    ...(opts.kbMaxUploadBytes ? { kbMaxUploadBytes: opts.kbMaxUploadBytes } : {}),
   });
   return {
     ...services,

@@ -44,6 +44,7 @@ export const ConfigSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
   EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
+  LLM_MODEL: z.string().default("gpt-4o-mini"),
   KB_MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()

@@ -7,14 +7,20 @@ import type pg from "pg";
 import { createUpload, deleteDocument, getDocument, listDocuments } from "../knowledge/ingest/document-store.ts";
 import type { Ingestor } from "../knowledge/ingest/ingestor.ts";
 import { detectType, SUPPORTED_TYPES } from "../knowledge/parse/detect-type.ts";
-import { searchKnowledge } from "../knowledge/store/hybrid-search.ts";
+import { type QueryTranslator, searchAcrossLanguages } from "../knowledge/store/cross-language.ts";
 import type { Embedder } from "../knowledge/types.ts";
 import { AppError } from "../lib/errors.ts";
 import type { AppEnv } from "./app-env.ts";
 import { ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
 import { validationHook } from "./validation.ts";
 
-export type KnowledgeDeps = { pool: pg.Pool; embedder: Embedder; ingestor: Ingestor; maxUploadBytes: number };
+export type KnowledgeDeps = {
+  pool: pg.Pool;
+  embedder: Embedder;
+  ingestor: Ingestor;
+  maxUploadBytes: number;
+  translator?: QueryTranslator | undefined;
+};
 
 const DocumentSchema = z
   .object({
@@ -179,7 +185,10 @@ export function knowledgeRoutes(deps: KnowledgeDeps): OpenAPIHono<AppEnv> {
   });
   app.openapi(searchRoute, async (c) => {
     const body = c.req.valid("json");
-    const hits = await searchKnowledge(deps.pool, deps.embedder, { tenantId: tenantOf(c.req.valid("header")), ...body });
+    const hits = await searchAcrossLanguages(deps.pool, deps.embedder, deps.translator, {
+      tenantId: tenantOf(c.req.valid("header")),
+      ...body,
+    });
     return c.json(
       {
         hits: hits.map(({ documentId, title, text, page, section, score, similarity }) => ({

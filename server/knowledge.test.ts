@@ -119,25 +119,30 @@ describe("/admin/knowledge", () => {
     expect((await h.admin("/admin/knowledge/abc")).status).toBe(400);
   });
 
-  it.runIf(existsSync(join(MANUALS, "text_layer/ESP32-POE-user-manual.pdf")))("answers the manual's FAQ questions with the right page", async () => {
-    const pdf = new Uint8Array(readFileSync(join(MANUALS, "text_layer/ESP32-POE-user-manual.pdf")));
-    const { id } = await (await upload("ESP32-POE-user-manual.pdf", pdf, { tags: "manuals" })).json();
-    await h.ingestor.drain();
-    expect(await doc(id)).toMatchObject({ status: "ready", pages: 25 });
-    const faq: { question: string; page: number }[] = JSON.parse(readFileSync(join(MANUALS, "text_layer/ESP32-POE-user-manual.faq_qa.json"), "utf8"));
-    let found = 0;
-    for (const q of faq) {
-      const res = await h.admin("/admin/knowledge/search", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: q.question, k: 5, tags: ["manuals"] }),
-      });
-      const hits: { documentId: string; page: number }[] = (await res.json()).hits;
-      if (hits.some((x) => x.documentId === id && Math.abs(x.page - q.page) <= 1)) found++;
-    }
-    // Measured 12/13 with the offline embedder (top 5, page within one); some slack so chunking can be tuned.
-    expect(found).toBeGreaterThanOrEqual(Math.ceil(faq.length * 0.8));
-  });
+  it.runIf(existsSync(join(MANUALS, "text_layer/ESP32-POE-user-manual.pdf")))(
+    "answers the manual's FAQ questions with the right page",
+    async () => {
+      const pdf = new Uint8Array(readFileSync(join(MANUALS, "text_layer/ESP32-POE-user-manual.pdf")));
+      const { id } = await (await upload("ESP32-POE-user-manual.pdf", pdf, { tags: "manuals" })).json();
+      await h.ingestor.drain();
+      expect(await doc(id)).toMatchObject({ status: "ready", pages: 25 });
+      const faq: { question: string; page: number }[] = JSON.parse(
+        readFileSync(join(MANUALS, "text_layer/ESP32-POE-user-manual.faq_qa.json"), "utf8"),
+      );
+      let found = 0;
+      for (const q of faq) {
+        const res = await h.admin("/admin/knowledge/search", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: q.question, k: 5, tags: ["manuals"] }),
+        });
+        const hits: { documentId: string; page: number }[] = (await res.json()).hits;
+        if (hits.some((x) => x.documentId === id && Math.abs(x.page - q.page) <= 1)) found++;
+      }
+      // Measured 12/13 with the offline embedder (top 5, page within one); some slack so chunking can be tuned.
+      expect(found).toBeGreaterThanOrEqual(Math.ceil(faq.length * 0.8));
+    },
+  );
 
   it.runIf(existsSync(join(MANUALS, "scanned_no_text/linn.pdf")))(
     "fails a scanned PDF with an OCR message, leaving other documents alone",

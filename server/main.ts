@@ -42,7 +42,12 @@ async function main(): Promise<void> {
     phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
     whatsapp: { accessToken: config.WHATSAPP_ACCESS_TOKEN, baseUrl: config.WHATSAPP_API_BASE_URL, version: config.WHATSAPP_API_VERSION },
     dataDir: config.DATA_DIR,
-    openai: { apiKey: config.OPENAI_API_KEY, baseUrl: config.OPENAI_BASE_URL, embeddingModel: config.EMBEDDING_MODEL },
+    openai: {
+      apiKey: config.OPENAI_API_KEY,
+      baseUrl: config.OPENAI_BASE_URL,
+      embeddingModel: config.EMBEDDING_MODEL,
+      chatModel: config.LLM_MODEL,
+    },
     kbMaxUploadBytes: config.KB_MAX_UPLOAD_BYTES,
     workerConcurrency: config.WORKER_CONCURRENCY,
   });

@@ -9,6 +9,7 @@ import { type ConversationHandler, createInboundProcessor, recordOnlyHandler } f
 import { createOfflineEmbedder } from "../knowledge/embed/offline-embedder.ts";
 import { createOpenAIEmbedder } from "../knowledge/embed/openai-embedder.ts";
 import { createIngestor, type Ingestor } from "../knowledge/ingest/ingestor.ts";
+import { createOpenAITranslator } from "../knowledge/store/openai-translator.ts";
 import type { Embedder } from "../knowledge/types.ts";
 import type { Database } from "../lib/db.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -41,7 +42,12 @@ export type ServiceOptions = {
   workerConcurrency?: number;
   handler?: ConversationHandler;
   /** OpenAI-compatible models; without an API key everything runs offline. */
-  openai?: { apiKey?: string | undefined; baseUrl?: string | undefined; embeddingModel?: string | undefined };
+  openai?: {
+    apiKey?: string | undefined;
+    baseUrl?: string | undefined;
+    embeddingModel?: string | undefined;
+    chatModel?: string | undefined;
+  };
   /** Replaces the embedder (tests). */
   embedder?: Embedder;
   kbMaxUploadBytes?: number;
@@ -142,7 +148,19 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     store,
     metrics,
     sandbox,
-    knowledge: { pool: db.pool, embedder, ingestor, maxUploadBytes: opts.kbMaxUploadBytes ?? 25 * 1024 * 1024 },
+    knowledge: {
+      pool: db.pool,
+      embedder,
+      ingestor,
+      maxUploadBytes: opts.kbMaxUploadBytes ?? 25 * 1024 * 1024,
+      translator: opts.openai?.apiKey
+        ? createOpenAITranslator({
+            apiKey: opts.openai.apiKey,
+            baseUrl: opts.openai.baseUrl,
+            model: opts.openai.chatModel ?? "gpt-4o-mini",
+          })
+        : undefined,
+    },
     appSecret: opts.appSecret,
     verifyToken: opts.verifyToken,
     adminToken: opts.adminToken,

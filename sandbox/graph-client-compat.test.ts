@@ -1,13 +1,10 @@
 /** The real Graph client (whatsapp/cloud-api/graph-client.ts) against the fake API, the way the app wires it. */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../lib/db.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { WhatsAppClient } from "../whatsapp/cloud-api/client.ts";
 import { createGraphClient } from "../whatsapp/cloud-api/graph-client.ts";
 import type { StatusEvent } from "../whatsapp/events.ts";
-import { createSandboxKit, KIT, openSandboxDatabase, type SandboxKit, verifyDelivery } from "./sandbox-testing.ts";
+import { KIT, type SandboxKit, useSandboxKit, verifyDelivery } from "./sandbox-testing.ts";
 
-let db: Database;
-let kit: SandboxKit;
 let client: WhatsAppClient;
 
 const clientFor = (k: SandboxKit, accessToken: string) =>
@@ -18,18 +15,10 @@ const clientFor = (k: SandboxKit, accessToken: string) =>
     fetch: (input, init) => Promise.resolve(k.app.fetch(new Request(input, init))),
   });
 
-beforeAll(async () => {
-  db = await openSandboxDatabase();
+const ctx = useSandboxKit();
+beforeEach(() => {
+  client = clientFor(ctx.kit, KIT.sandboxToken);
 });
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await db.pool.query("TRUNCATE sandbox_messages");
-  kit = createSandboxKit(db);
-  client = clientFor(kit, KIT.sandboxToken);
-});
-afterEach(() => kit.close());
 
 describe("the Graph client against the sandbox", () => {
   it("sends, and the wamid it gets back is the one the statuses report", async () => {
@@ -40,12 +29,12 @@ describe("the Graph client against the sandbox", () => {
       { contextWamid: "wamid.in" },
     );
     expect(sent.ok).toBe(true);
-    await kit.sandbox.settled();
-    const statuses = kit.deliveries.map((d) => verifyDelivery(d).normalized.events[0]?.event as StatusEvent);
+    await ctx.kit.sandbox.settled();
+    const statuses = ctx.kit.deliveries.map((d) => verifyDelivery(d).normalized.events[0]?.event as StatusEvent);
     expect(statuses.map((s) => [s.wamid, s.status])).toEqual(
       ["sent", "delivered", "read"].map((status) => [sent.ok ? sent.wamid : "", status]),
     );
-    const { rows } = await db.pool.query<{ body: { context?: { message_id: string } } }>("SELECT body FROM sandbox_messages");
+    const { rows } = await ctx.db.pool.query<{ body: { context?: { message_id: string } } }>("SELECT body FROM sandbox_messages");
     expect(rows[0]?.body.context).toEqual({ message_id: "wamid.in" });
   });
 
@@ -56,13 +45,13 @@ describe("the Graph client against the sandbox", () => {
   });
 
   it("sees injected errors with their code, status and details", async () => {
-    kit.sandbox.failures.push({ code: 131056 });
+    ctx.kit.sandbox.failures.push({ code: 131056 });
     const failed = await client.send(KIT.phoneNumberId, { waId: "16505551234" }, { type: "text", text: { body: "Hi" } });
     expect(failed).toMatchObject({
       ok: false,
       error: { httpStatus: 400, code: 131056, details: expect.stringContaining("Too many messages") },
     });
-    const badToken = await clientFor(kit, "not-the-sandbox-token").send(
+    const badToken = await clientFor(ctx.kit, "not-the-sandbox-token").send(
       KIT.phoneNumberId,
       { waId: "16505551234" },
       { type: "text", text: { body: "x" } },

@@ -2,7 +2,9 @@
  * Test kit for the sandbox's own tests: an in-memory migrated database, a sandbox whose webhook deliveries are
  * captured (and answered with a chosen status), and a Hono app with the routes mounted where the server mounts them.
  */
+
 import { Hono, type MiddlewareHandler } from "hono";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { Database } from "../lib/db.ts";
 import { migrate } from "../lib/migrate.ts";
 import { openMemoryDatabase } from "../lib/testing/test-db.ts";
@@ -102,3 +104,23 @@ export function textSend(to: string, body: string, extra: Record<string, unknown
 }
 
 export const MESSAGES_PATH = `/sandbox/graph/v23.0/${KIT.phoneNumberId}/messages`;
+
+/**
+ * Registers the usual lifecycle for a sandbox test file: one in-memory database per file, a fresh kit (and an empty
+ * `sandbox_messages`) per test. Read `ctx.db` and `ctx.kit` inside tests.
+ */
+export function useSandboxKit(opts: Partial<SandboxOptions> = {}): { db: Database; kit: SandboxKit } {
+  const ctx = {} as { db: Database; kit: SandboxKit };
+  beforeAll(async () => {
+    ctx.db = await openSandboxDatabase();
+  });
+  afterAll(async () => {
+    await ctx.db.close();
+  });
+  beforeEach(async () => {
+    await ctx.db.pool.query("TRUNCATE sandbox_messages");
+    ctx.kit = createSandboxKit(ctx.db, opts);
+  });
+  afterEach(() => ctx.kit.close());
+  return ctx;
+}

@@ -1,32 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../lib/db.ts";
+import { describe, expect, it } from "vitest";
 import type { MessageEvent } from "../whatsapp/events.ts";
 import type { MessageView } from "./message-view.ts";
-import { createSandboxKit, KIT, MESSAGES_PATH, openSandboxDatabase, type SandboxKit, textSend, verifyDelivery } from "./sandbox-testing.ts";
+import { KIT, MESSAGES_PATH, type SandboxKit, textSend, useSandboxKit, verifyDelivery } from "./sandbox-testing.ts";
 
 type Listed = { messages: MessageView[] };
 type BadRequest = { error: { code: string; details: { path: string; message: string }[] } };
 
-let db: Database;
-let kit: SandboxKit;
-
-beforeAll(async () => {
-  db = await openSandboxDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await db.pool.query("TRUNCATE sandbox_messages");
-  kit = createSandboxKit(db, { statusDelaysMs: { sent: 0, delivered: 0, read: null } });
-});
-afterEach(() => kit.close());
+const ctx = useSandboxKit({ statusDelaysMs: { sent: 0, delivered: 0, read: null } });
 
 const post = (path: string, body: unknown) =>
-  kit.admin(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  ctx.kit.admin(path, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
 
 async function sendWamid(payload: Record<string, unknown>): Promise<string> {
-  const res = await kit.graph(MESSAGES_PATH, payload);
+  const res = await ctx.kit.graph(MESSAGES_PATH, payload);
   expect(res.status).toBe(200);
   return ((await res.json()) as { messages: { id: string }[] }).messages[0]?.id as string;
 }
@@ -44,9 +30,9 @@ describe("GET /sandbox/messages", () => {
     const b = await sendWamid({ messaging_product: "whatsapp", to: "16505551234", type: "interactive", interactive });
     const c = await sendWamid({ messaging_product: "whatsapp", to: "+16505551234", type: "template", template });
     const d = await sendWamid({ messaging_product: "whatsapp", to: "16505551234", type: "image", image: { id: "9", caption: "Receipt" } });
-    await kit.sandbox.settled();
+    await ctx.kit.sandbox.settled();
 
-    const res = await kit.admin("/sandbox/messages?to=16505551234");
+    const res = await ctx.kit.admin("/sandbox/messages?to=16505551234");
     expect(res.status).toBe(200);
     const { messages } = (await res.json()) as Listed;
     expect(messages.map((m) => [m.id, m.to, m.type, m.text])).toEqual([
@@ -59,16 +45,16 @@ describe("GET /sandbox/messages", () => {
     expect(messages[2]?.template).toEqual(template);
     expect(messages[0]).toMatchObject({ template: null, interactive: null, status: "delivered", createdAt: expect.stringMatching(/Z$/) });
 
-    const page = (await (await kit.admin(`/sandbox/messages?to=16505551234&after=${encodeURIComponent(b)}&limit=1`)).json()) as Listed;
+    const page = (await (await ctx.kit.admin(`/sandbox/messages?to=16505551234&after=${encodeURIComponent(b)}&limit=1`)).json()) as Listed;
     expect(page.messages.map((m) => m.id)).toEqual([c]);
-    const all = (await (await kit.admin("/sandbox/messages")).json()) as Listed;
+    const all = (await (await ctx.kit.admin("/sandbox/messages")).json()) as Listed;
     expect(all.messages).toHaveLength(5);
   });
 
   it.each(["to=abc", "to=12", "limit=0", "limit=201", "limit=x", "after=nope", "after=wamid.unknown"])(
     "answers 400 for %s",
     async (query) => {
-      const res = await kit.admin(`/sandbox/messages?${query}`);
+      const res = await ctx.kit.admin(`/sandbox/messages?${query}`);
       expect(res.status).toBe(400);
       expect(((await res.json()) as BadRequest).error.code).toBe("bad_request");
     },
@@ -82,7 +68,7 @@ describe("GET /sandbox/messages", () => {
       ["GET", "/sandbox/failures"],
       ["DELETE", "/sandbox/failures"],
     ] as const) {
-      const res = await kit.app.request(path, { method, headers: { authorization: "Bearer nope" } });
+      const res = await ctx.kit.app.request(path, { method, headers: { authorization: "Bearer nope" } });
       expect(res.status, `${method} ${path}`).toBe(401);
     }
   });
@@ -104,7 +90,7 @@ describe("POST /sandbox/inbound", () => {
     expect(res.status).toBe(202);
     const { wamid } = (await res.json()) as { wamid: string };
     expect(wamid).toMatch(/^wamid\./);
-    const event = onlyMessage(kit);
+    const event = onlyMessage(ctx.kit);
     expect(event).toMatchObject({
       kind: "message",
       phoneNumberId: KIT.phoneNumberId,
@@ -126,7 +112,7 @@ describe("POST /sandbox/inbound", () => {
       context: { id: "wamid.ctx" },
     });
     expect(res.status).toBe(202);
-    const event = onlyMessage(kit);
+    const event = onlyMessage(ctx.kit);
     expect(event).toMatchObject({ type: "interactive", known: true, text: "Yes", contextWamid: "wamid.ctx" });
     expect(event.raw.interactive).toEqual({ type: "button_reply", button_reply: { id: "yes", title: "Yes" } });
   });
@@ -134,7 +120,7 @@ describe("POST /sandbox/inbound", () => {
   it("delivers a list choice as list_reply, and a BSUID customer without a phone number", async () => {
     const reply = { type: "list_reply", id: "row-2", title: "Track order", description: "Where is it?" };
     await post("/sandbox/inbound", { from: "US.13491208655302741918", name: "Riley", reply });
-    const event = onlyMessage(kit);
+    const event = onlyMessage(ctx.kit);
     expect(event.from).toEqual({ userId: "US.13491208655302741918", name: "Riley" });
     expect(event.raw.interactive).toEqual({
       type: "list_reply",
@@ -153,18 +139,18 @@ describe("POST /sandbox/inbound", () => {
     ["an unknown field", { from: "34600000001", text: "hi", extra: 1 }],
     ["a body that is not JSON", "{"],
   ])("answers 400 for %s and delivers nothing", async (_, body) => {
-    const res = await kit.admin("/sandbox/inbound", { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
+    const res = await ctx.kit.admin("/sandbox/inbound", { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as BadRequest).error.details.length).toBeGreaterThan(0);
-    expect(kit.deliveries).toHaveLength(0);
+    expect(ctx.kit.deliveries).toHaveLength(0);
   });
 
   it("answers with the webhook's status when the app rejects the delivery", async () => {
-    kit.webhookStatus.value = 401;
+    ctx.kit.webhookStatus.value = 401;
     const rejected = await post("/sandbox/inbound", { from: "34600000001", text: "hi" });
     expect(rejected.status).toBe(401);
     expect(((await rejected.json()) as { error: { code: string } }).error.code).toBe("webhook_rejected");
-    kit.webhookStatus.value = "throw";
+    ctx.kit.webhookStatus.value = "throw";
     expect((await post("/sandbox/inbound", { from: "34600000001", text: "hi" })).status).toBe(502);
   });
 });
@@ -174,10 +160,10 @@ describe("/sandbox/failures", () => {
     const res = await post("/sandbox/failures", { code: 131026, async: true, to: "16505551234", times: 2 });
     expect(res.status).toBe(201);
     expect(((await res.json()) as { failure: object }).failure).toMatchObject({ code: 131026, async: true, remaining: 2, httpStatus: 400 });
-    expect(((await (await kit.admin("/sandbox/failures")).json()) as { failures: unknown[] }).failures).toHaveLength(1);
-    const cleared = await kit.admin("/sandbox/failures", { method: "DELETE" });
+    expect(((await (await ctx.kit.admin("/sandbox/failures")).json()) as { failures: unknown[] }).failures).toHaveLength(1);
+    const cleared = await ctx.kit.admin("/sandbox/failures", { method: "DELETE" });
     expect(await cleared.json()).toEqual({ cleared: 1 });
-    expect((await kit.graph(MESSAGES_PATH, textSend("16505551234", "fine"))).status).toBe(200);
+    expect((await ctx.kit.graph(MESSAGES_PATH, textSend("16505551234", "fine"))).status).toBe(200);
   });
 
   it.each([{}, { code: "131056" }, { code: 131056, times: 0 }, { code: 131056, httpStatus: 200 }, { code: 1, bogus: true }])(

@@ -1,34 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Database } from "../lib/db.ts";
-import { createSandboxKit, MESSAGES_PATH, openSandboxDatabase, type SandboxKit, textSend, verifyDelivery } from "./sandbox-testing.ts";
+import { describe, expect, it } from "vitest";
+import { MESSAGES_PATH, type SandboxKit, textSend, useSandboxKit, verifyDelivery } from "./sandbox-testing.ts";
 import type { TimelineItem } from "./simulator.routes.ts";
 
 type Timeline = { customer: string; typing: boolean; timeline: TimelineItem[] };
 
-let db: Database;
-let kit: SandboxKit;
-
-beforeAll(async () => {
-  db = await openSandboxDatabase();
-});
-afterAll(async () => {
-  await db.close();
-});
-beforeEach(async () => {
-  await db.pool.query("TRUNCATE sandbox_messages");
-  kit = createSandboxKit(db);
-});
-afterEach(() => kit.close());
+const ctx = useSandboxKit();
 
 /** Loads the page and returns the session cookie it sets, as a browser would send it back. */
 async function openPage(): Promise<{ html: string; cookie: string; res: Response }> {
-  const res = await kit.app.request("/simulator");
+  const res = await ctx.kit.app.request("/simulator");
   const setCookie = res.headers.get("set-cookie") ?? "";
   return { html: await res.text(), cookie: setCookie.split(";")[0] ?? "", res };
 }
 
 const sendAs = (cookie: string | undefined, body: unknown) =>
-  kit.app.request("/simulator/api/send", {
+  ctx.kit.app.request("/simulator/api/send", {
     method: "POST",
     body: JSON.stringify(body),
     headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
@@ -67,11 +53,11 @@ describe("GET /simulator", () => {
 describe("simulator API", () => {
   it("rejects requests without the session cookie, or with a wrong one", async () => {
     for (const cookie of [undefined, "sb_simulator=guess"]) {
-      const list = await kit.app.request("/simulator/api/messages?to=34600000001", { headers: cookie ? { cookie } : {} });
+      const list = await ctx.kit.app.request("/simulator/api/messages?to=34600000001", { headers: cookie ? { cookie } : {} });
       expect(list.status).toBe(401);
       expect((await sendAs(cookie, { from: "34600000001", text: "hi" })).status).toBe(401);
     }
-    expect(kit.deliveries).toHaveLength(0);
+    expect(ctx.kit.deliveries).toHaveLength(0);
   });
 
   it("sends as the customer and shows both sides of the conversation with statuses", async () => {
@@ -79,16 +65,16 @@ describe("simulator API", () => {
     const sent = await sendAs(cookie, { from: "34600000001", name: "Ana García", text: "Hola" });
     expect(sent.status).toBe(202);
     const { wamid } = (await sent.json()) as { wamid: string };
-    const inbound = verifyDelivery(kit.deliveries[0] as SandboxKit["deliveries"][number]);
+    const inbound = verifyDelivery(ctx.kit.deliveries[0] as SandboxKit["deliveries"][number]);
     expect(inbound.signed).toBe(true);
 
-    await kit.graph(MESSAGES_PATH, {
+    await ctx.kit.graph(MESSAGES_PATH, {
       messaging_product: "whatsapp",
       status: "read",
       message_id: wamid,
       typing_indicator: { type: "text" },
     });
-    let view = (await (await kit.app.request("/simulator/api/messages?to=34600000001", { headers: { cookie } })).json()) as Timeline;
+    let view = (await (await ctx.kit.app.request("/simulator/api/messages?to=34600000001", { headers: { cookie } })).json()) as Timeline;
     expect(view.typing).toBe(true);
     expect(view.timeline).toEqual([expect.objectContaining({ direction: "inbound", id: wamid, text: "Hola", read: true })]);
 
@@ -97,16 +83,16 @@ describe("simulator API", () => {
       body: { text: "¿Te ayudó?" },
       action: { buttons: [{ type: "reply", reply: { id: "si", title: "Sí" } }] },
     };
-    await kit.graph(MESSAGES_PATH, {
+    await ctx.kit.graph(MESSAGES_PATH, {
       messaging_product: "whatsapp",
       to: "34600000001",
       type: "interactive",
       interactive: buttons,
       context: { message_id: wamid },
     });
-    await kit.graph(MESSAGES_PATH, textSend("16505551234", "someone else"));
-    await kit.sandbox.settled();
-    view = (await (await kit.app.request("/simulator/api/messages?to=%2B34600000001", { headers: { cookie } })).json()) as Timeline;
+    await ctx.kit.graph(MESSAGES_PATH, textSend("16505551234", "someone else"));
+    await ctx.kit.sandbox.settled();
+    view = (await (await ctx.kit.app.request("/simulator/api/messages?to=%2B34600000001", { headers: { cookie } })).json()) as Timeline;
     expect(view.typing).toBe(false);
     expect(view.timeline.map((m) => [m.direction, m.text])).toEqual([
       ["inbound", "Hola"],
@@ -124,9 +110,9 @@ describe("simulator API", () => {
       context: { id: "wamid.X" },
     });
     expect(tap.status).toBe(202);
-    const event = verifyDelivery(kit.deliveries[0] as SandboxKit["deliveries"][number]).normalized.events[0]?.event;
+    const event = verifyDelivery(ctx.kit.deliveries[0] as SandboxKit["deliveries"][number]).normalized.events[0]?.event;
     expect(event).toMatchObject({ kind: "message", type: "interactive", text: "Sí", contextWamid: "wamid.X" });
     expect((await sendAs(cookie, { from: "34600000001" })).status).toBe(400);
-    expect((await kit.app.request("/simulator/api/messages?to=abc", { headers: { cookie } })).status).toBe(400);
+    expect((await ctx.kit.app.request("/simulator/api/messages?to=abc", { headers: { cookie } })).status).toBe(400);
   });
 });

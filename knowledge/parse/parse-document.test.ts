@@ -61,6 +61,26 @@ describe("parseDocument: plain text", () => {
       ["paragraph", "Water damage.", "WARRANTY > 2.1 Exclusions"],
     ]);
   });
+
+  it.each([
+    ["Chinese with an acronym", "请使用USB线连接"],
+    ["Arabic with an acronym", "يمكنك شحن الجهاز عبر USB"],
+    ["Hindi with an acronym", "USB केबल से चार्ज करें"],
+    ["a Chinese sentence", "退货需要在三十天内完成。"],
+  ])("keeps a short line of %s as body text", async (_, line) => {
+    expect(
+      await blocksOf(
+        `${line}
+`,
+        "note.txt",
+      ),
+    ).toEqual([{ kind: "paragraph", text: line, page: null, sectionPath: [] }]);
+  });
+
+  it("treats a text made only of heading-like lines as body text rather than an empty document", async () => {
+    const blocks = await blocksOf("OPENING HOURS\n\nMON-FRI 9-17\n", "hours.txt");
+    expect(blocks.map((b) => b.kind)).toEqual(["paragraph", "paragraph"]);
+  });
 });
 
 describe("parseDocument: FAQ", () => {

@@ -5,6 +5,8 @@ import { SectionPath, squeeze } from "./section-path.ts";
 const BULLET = /^\s*(?:[-*•·‣▪–]|\d{1,3}[.)])\s+/;
 /** "1.", "2.3", "2.3.1" section numbers, whose depth gives the heading level. */
 const NUMBERED_HEADING = /^(\d{1,2}(?:\.\d{1,2}){0,4})\.?\s+\S/;
+/** Sentence or clause ends in Latin, CJK, Arabic and Devanagari punctuation. */
+const SENTENCE_END = /[.,;!?。．，；！？،؛؟।]$/u;
 
 /** Parses plain text into blocks. */
 export function parseText(text: string): Block[] {
@@ -24,6 +26,10 @@ export function parseText(text: string): Block[] {
       blocks.push({ kind: "paragraph", text: lines.join(" "), page: null, sectionPath: path.current() });
     }
   }
+  // A text made only of heading-like lines (a one-line note, a list of labels) is body text, not an empty document.
+  if (blocks.every((b) => b.kind === "heading")) {
+    return blocks.map((b) => ({ kind: "paragraph", text: b.text, page: null, sectionPath: [] }));
+  }
   return blocks;
 }
 
@@ -32,11 +38,13 @@ export function parseText(text: string): Block[] {
  * and is numbered ("2.1 Power supply"), all capitals ("WARRANTY"), or a short capitalised label ending in a colon.
  */
 export function headingLevel(line: string): number | undefined {
-  if (line.length > 80 || /[.,;!?]$/.test(line) || (BULLET.test(line) && !NUMBERED_HEADING.test(line))) return undefined;
+  if (line.length > 80 || SENTENCE_END.test(line) || (BULLET.test(line) && !NUMBERED_HEADING.test(line))) return undefined;
   const numbered = NUMBERED_HEADING.exec(line);
   if (numbered?.[1]) return numbered[1].split(".").length;
+  // All capitals: every letter is an upper-case one. Scripts without case (Chinese, Arabic, Devanagari) never
+  // qualify, so a short Chinese sentence holding "USB" stays body text.
   const letters = line.replace(/[^\p{L}]/gu, "");
-  if (letters.length >= 4 && letters === letters.toUpperCase() && letters !== letters.toLowerCase()) return 1;
+  if (letters.length >= 4 && /^\p{Lu}+$/u.test(letters)) return 1;
   // Markdown-ish "Title:" lines are common in pasted policies.
   if (/^[\p{Lu}][^:]{2,60}:$/u.test(line)) return 2;
   return undefined;

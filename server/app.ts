@@ -10,6 +10,7 @@ import { adminRoutes } from "./admin.routes.ts";
 import type { AppEnv } from "./app-env.ts";
 import { customerRoutes } from "./customers.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
+import { type IntegrationRouteDeps, integrationRoutes } from "./integrations.routes.ts";
 import { type KnowledgeDeps, knowledgeRoutes } from "./knowledge.routes.ts";
 import { bearerAuth, notFound, onError, requestContext } from "./middleware.ts";
 import { templateRoutes } from "./templates.routes.ts";
@@ -22,6 +23,7 @@ export type AppDeps = {
   store: EventStore;
   metrics: Metrics;
   knowledge: KnowledgeDeps;
+  integrations: IntegrationRouteDeps;
   /** Present when no access token is configured: the fake Graph API, its admin routes and the simulator. */
   sandbox?: Sandbox | undefined;
   appSecret: string;
@@ -44,6 +46,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", templateRoutes(deps));
   app.route("/admin", customerRoutes(deps));
   app.route("/admin", knowledgeRoutes(deps.knowledge));
+  app.route("/admin", integrationRoutes(deps.integrations));
   app.get("/metrics", adminAuth, async (c) => {
     c.header("content-type", deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());

@@ -50,6 +50,8 @@ async function main(): Promise<void> {
     },
     kbMaxUploadBytes: config.KB_MAX_UPLOAD_BYTES,
     workerConcurrency: config.WORKER_CONCURRENCY,
+    // ERP integrations name their secrets by env var (never stored); they are read from here at call time.
+    erp: { secretEnv: process.env },
   });
   services.start();
 

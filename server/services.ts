@@ -18,7 +18,12 @@ import { loadMigrations, migrate } from "../lib/migrate.ts";
 import type { QueueDeps } from "../outbox/queue-message.ts";
 import { createSender, type Sender } from "../outbox/sender.ts";
 import { createSandbox, type Sandbox } from "../sandbox/index.ts";
-import { ensureDefaultTenant } from "../tenants/tenant-store.ts";
+import { DEFAULT_TENANT_ID, ensureDefaultTenant } from "../tenants/tenant-store.ts";
+import { generateDemoStore } from "../tools/orders/demo/demo-seed.ts";
+import { seedDemoStoreIfEmpty } from "../tools/orders/demo/demo-store.ts";
+import { createOrderBackends, type OrderBackends } from "../tools/orders/order-backends.ts";
+import type { OrderDeps } from "../tools/orders/order-service.ts";
+import { createResilience } from "../tools/resilience.ts";
 import type { WhatsAppClient } from "../whatsapp/cloud-api/client.ts";
 import { createGraphClient } from "../whatsapp/cloud-api/graph-client.ts";
 import { createEventStore, type EventStore } from "../whatsapp/event-store.ts";
@@ -57,6 +62,8 @@ export type ServiceOptions = {
   sandboxStatusDelaysMs?: { sent: number; delivered: number; read: number | null };
   worker?: { leaseMs?: number; pollMs?: number; maxAttempts?: number; backoffMs?: (n: number) => number };
   sender?: { idlePollMs?: number; pacing?: { burst: number; intervalMs: number } };
+  /** Order tools: where `{env: NAME}` secrets of ERP integrations are read, and whether to seed the demo store. */
+  erp?: { secretEnv?: Record<string, string | undefined>; seedDemo?: boolean; fetch?: typeof fetch };
 };
 
 export type Services = {
@@ -69,6 +76,8 @@ export type Services = {
   sandbox: Sandbox | undefined;
   embedder: Embedder;
   ingestor: Ingestor;
+  /** What the agent passes to `createOrderTools(ctx, orders)` and `confirmPendingAction(orders, ...)`. */
+  orders: OrderDeps & { backends: OrderBackends };
   /** Starts the background loops (worker, sender, media downloads). */
   start(): void;
   /** Stops the loops and waits for pending commits and sends; the caller closes the database. */
@@ -81,6 +90,10 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const applied = await migrate(db.pool, migrations);
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
   await ensureDefaultTenant(db.pool, opts.phoneNumberId);
+  // The demo ERP gets a generated store on first start so the order tools have something real to answer about.
+  if (opts.erp?.seedDemo !== false && (await seedDemoStoreIfEmpty(db.pool, DEFAULT_TENANT_ID, () => generateDemoStore()))) {
+    logger.info("demo ERP store seeded for the default tenant (customers write from 1555010NNNN)");
+  }
   const metrics = createMetrics();
 
   // The sandbox calls back into the app (status webhooks) and the client calls the sandbox over "HTTP" served
@@ -139,6 +152,15 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
         })
       : createOfflineEmbedder());
   const ingestor = createIngestor({ pool: db.pool, embedder, logger });
+  const secretEnv = opts.erp?.secretEnv ?? {};
+  const backends = createOrderBackends({
+    pool: db.pool,
+    resilience: createResilience({ logger }),
+    secretEnv,
+    logger,
+    ...(opts.erp?.fetch ? { fetch: opts.erp.fetch } : {}),
+  });
+  const orders = { pool: db.pool, orders: backends.orders, shipments: backends.shipments, queue, logger, backends };
   const worker = createEventWorker({ pool: db.pool, process, logger, concurrency: opts.workerConcurrency ?? 8, ...opts.worker });
   const store = createEventStore(db.pool, { onStored: () => worker.wake() });
   app = createApp({
@@ -161,6 +183,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
           })
         : undefined,
     },
+    integrations: { pool: db.pool, secretEnv, onChange: (tenantId) => backends.invalidate(tenantId) },
     appSecret: opts.appSecret,
     verifyToken: opts.verifyToken,
     adminToken: opts.adminToken,
@@ -175,6 +198,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     sandbox,
     embedder,
     ingestor,
+    orders,
     start() {
       worker.start();
       sender.start();

@@ -20,12 +20,13 @@ export async function readIntegration(db: Queryable, tenantId: string): Promise<
   return { config: parsed.data, updatedAt: new Date(row.updated_at).toISOString() };
 }
 
-/** Saves an already-validated config. */
-export async function saveIntegration(db: Queryable, tenantId: string, config: IntegrationConfig): Promise<StoredIntegration> {
+/** Saves an already-validated config; undefined when the tenant does not exist. */
+export async function saveIntegration(db: Queryable, tenantId: string, config: IntegrationConfig): Promise<StoredIntegration | undefined> {
   const { rows } = await db.query<{ updated_at: Date }>(
-    `INSERT INTO order_integrations (tenant_id, config) VALUES ($1, $2)
+    `INSERT INTO order_integrations (tenant_id, config) SELECT id, $2 FROM tenants WHERE id = $1
      ON CONFLICT (tenant_id) DO UPDATE SET config = EXCLUDED.config, updated_at = now() RETURNING updated_at`,
     [tenantId, JSON.stringify(config)],
   );
-  return { config, updatedAt: new Date(rows[0]?.updated_at as Date).toISOString() };
+  if (!rows[0]) return undefined;
+  return { config, updatedAt: new Date(rows[0].updated_at).toISOString() };
 }

@@ -31,9 +31,9 @@ export type OrderTestbed = {
 let seq = 0;
 
 export async function openOrderTestbed(
-  opts: { customers?: number; fetch?: typeof fetch; secretEnv?: Record<string, string> } = {},
+  opts: { customers?: number; fetch?: typeof fetch; secretEnv?: Record<string, string>; db?: Database } = {},
 ): Promise<OrderTestbed> {
-  const db = await openMemoryDatabase();
+  const db = opts.db ?? (await openMemoryDatabase());
   await migrate(db.pool);
   await ensureDefaultTenant(db.pool, TEST_PHONE_NUMBER_ID);
   const data = generateDemoStore({ now: TEST_NOW, customers: opts.customers ?? 30 });

@@ -150,6 +150,8 @@ export type MessageView = {
   type: string;
   text: string | null;
   status: string | null;
+  /** Who sent an outbound message ("agent:<id>" for a human, anything else is the system or the bot); null inbound. */
+  source: string | null;
   /** Meta's error when the message failed (code may be null for refusals decided before sending). */
   error: { code: number | null; title: string | null } | null;
   createdAt: string;
@@ -165,7 +167,7 @@ export async function listMessages(
   const { rows: conv } = await db.query("SELECT 1 FROM conversations WHERE id = $1 AND tenant_id = $2", [conversationId, tenantId]);
   if (conv.length === 0) return undefined;
   const { rows } = await db.query(
-    `SELECT id::text, direction, wa_message_id, type, text, status, error_code, error_title, sent_at FROM messages
+    `SELECT id::text, direction, wa_message_id, type, text, status, source, error_code, error_title, sent_at FROM messages
      WHERE conversation_id = $1 AND ($2::bigint IS NULL OR id > $2::bigint)
      ORDER BY sent_at, id LIMIT $3`,
     [conversationId, opts.after ?? null, opts.limit],
@@ -177,6 +179,7 @@ export async function listMessages(
     type: r.type,
     text: r.text,
     status: r.status,
+    source: r.source ?? null,
     error: r.status === "failed" || r.error_code !== null ? { code: r.error_code, title: r.error_title } : null,
     createdAt: iso(r.sent_at) as string,
   }));

@@ -51,6 +51,8 @@ export const ConfigSchema = z.object({
     .min(1024)
     .max(500 * 1024 * 1024)
     .default(25 * 1024 * 1024),
+  /** Handoffs waiting this long without a human reply are flagged in the agent API and the console. */
+  HANDOFF_WAIT_ALERT_MINUTES: z.coerce.number().min(0.1).max(1440).default(5),
 });
 
 export type RawConfig = z.infer<typeof ConfigSchema>;

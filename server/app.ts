@@ -7,7 +7,10 @@ import type { Migration } from "../lib/migrate.ts";
 import type { Sandbox } from "../sandbox/index.ts";
 import type { EventStore } from "../whatsapp/event-store.ts";
 import { adminRoutes } from "./admin.routes.ts";
+import { type AgentRouteDeps, agentRoutes } from "./agent.routes.ts";
+import { agentAdminRoutes } from "./agents-admin.routes.ts";
 import type { AppEnv } from "./app-env.ts";
+import { consoleRoutes } from "./console.routes.tsx";
 import { customerRoutes } from "./customers.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { type IntegrationRouteDeps, integrationRoutes } from "./integrations.routes.ts";
@@ -24,6 +27,8 @@ export type AppDeps = {
   metrics: Metrics;
   knowledge: KnowledgeDeps;
   integrations: IntegrationRouteDeps;
+  /** Human handoff: the agent API and the console. */
+  handoff: AgentRouteDeps & { llmConfigured: boolean };
   /** Present when no access token is configured: the fake Graph API, its admin routes and the simulator. */
   sandbox?: Sandbox | undefined;
   appSecret: string;
@@ -47,6 +52,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", customerRoutes(deps));
   app.route("/admin", knowledgeRoutes(deps.knowledge));
   app.route("/admin", integrationRoutes(deps.integrations));
+  app.route("/admin", agentAdminRoutes(deps.handoff));
+  app.route("/agent", agentRoutes(deps.handoff));
+  app.route("/console", consoleRoutes(deps.handoff));
   app.get("/metrics", adminAuth, async (c) => {
     c.header("content-type", deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());

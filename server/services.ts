@@ -6,6 +6,8 @@
  */
 import { join } from "node:path";
 import { type ConversationHandler, createInboundProcessor, recordOnlyHandler } from "../conversations/inbound-processor.ts";
+import { handoffEvents } from "../handoff/handoff-events.ts";
+import { withHandoffRules } from "../handoff/handoff-inbound.ts";
 import { createOfflineEmbedder } from "../knowledge/embed/offline-embedder.ts";
 import { createOpenAIEmbedder } from "../knowledge/embed/openai-embedder.ts";
 import { createIngestor, type Ingestor } from "../knowledge/ingest/ingestor.ts";
@@ -64,6 +66,8 @@ export type ServiceOptions = {
   sender?: { idlePollMs?: number; pacing?: { burst: number; intervalMs: number } };
   /** Order tools: where `{env: NAME}` secrets of ERP integrations are read, and whether to seed the demo store. */
   erp?: { secretEnv?: Record<string, string | undefined>; seedDemo?: boolean; fetch?: typeof fetch };
+  /** Human handoff: handoffs waiting longer than this without a human reply are flagged (default 5). */
+  handoff?: { waitAlertMinutes?: number };
 };
 
 export type Services = {
@@ -137,7 +141,8 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const media = createMediaDownloader({ pool: db.pool, client, storage, logger });
   const process = createInboundProcessor({
     pool: db.pool,
-    handler: opts.handler ?? recordOnlyHandler,
+    // Handoff rules first: while a human owns the conversation the bot is not called at all.
+    handler: withHandoffRules(opts.handler ?? recordOnlyHandler, { pool: db.pool, events: handoffEvents }),
     logger,
     queue,
     onMediaQueued: () => void media.runOnce().catch((err: unknown) => logger.warn({ err }, "media download run failed")),
@@ -184,6 +189,14 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
         : undefined,
     },
     integrations: { pool: db.pool, secretEnv, onChange: (tenantId) => backends.invalidate(tenantId) },
+    handoff: {
+      pool: db.pool,
+      queue,
+      events: handoffEvents,
+      orders,
+      waitAlertSeconds: (opts.handoff?.waitAlertMinutes ?? 5) * 60,
+      llmConfigured: Boolean(opts.openai?.apiKey),
+    },
     appSecret: opts.appSecret,
     verifyToken: opts.verifyToken,
     adminToken: opts.adminToken,

@@ -1,0 +1,323 @@
+/**
+ * `/agent/*`: the API human agents (and the console) use, authenticated by a personal token or the console's
+ * session cookie: the queue, claiming, the conversation view, replies and templates through the outbox, notes,
+ * transfer, resolve, and the live event stream (server-sent events).
+ */
+import { createRoute, type Hook, OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { streamSSE } from "hono/streaming";
+import { TemplateValueSchema } from "../compliance/template-store.ts";
+import { createSession, deleteSession, findAgentByToken, listAgents, updateAgent } from "../handoff/agent-store.ts";
+import {
+  type ActionDeps,
+  type ActionRefusal,
+  addNote,
+  claimHandoff,
+  resolveHandoff,
+  sendAgentTemplate,
+  sendAgentText,
+  transferHandoff,
+} from "../handoff/handoff-actions.ts";
+import { getConversationView, listHandoffs } from "../handoff/handoff-views.ts";
+import { pullNextForAgent } from "../handoff/routing.ts";
+import { AppError } from "../lib/errors.ts";
+import type { QueueResult } from "../outbox/queue-message.ts";
+import type { OrderDeps } from "../tools/orders/order-service.ts";
+import { type AgentEnv, agentAuth, SESSION_COOKIE } from "./agent-session.ts";
+import { ErrorSchema, NumericId } from "./route-helpers.ts";
+import { validationHook } from "./validation.ts";
+
+export type AgentRouteDeps = ActionDeps & { orders?: OrderDeps | undefined; waitAlertSeconds: number };
+
+const MAX_BODY_BYTES = 64 * 1024;
+const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
+const err = (description: string) => json(ErrorSchema, description);
+const Loose = z.record(z.string(), z.unknown());
+const common = { 400: err("Invalid request"), 401: err("No valid agent token or session"), 404: err("Unknown id") };
+const conflict = { 403: err("Another agent holds it"), 409: err("Conflict (already claimed, resolved, window closed)") };
+const secured = { security: [{ bearer: [] }] };
+const IdParam = z.object({ id: NumericId });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true as const, content: { "application/json": { schema } } } });
+
+const routes = {
+  handoffs: createRoute({
+    method: "get",
+    path: "/handoffs",
+    ...secured,
+    request: { query: z.object({ status: z.enum(["waiting", "mine", "all"]).default("waiting") }) },
+    responses: { 200: json(z.object({ handoffs: z.array(Loose) }), "Handoffs"), ...common },
+  }),
+  claim: createRoute({
+    method: "post",
+    path: "/handoffs/{id}/claim",
+    ...secured,
+    request: { params: IdParam },
+    responses: { 200: json(Loose, "Claimed (or already yours)"), ...common, ...conflict },
+  }),
+  transfer: createRoute({
+    method: "post",
+    path: "/handoffs/{id}/transfer",
+    ...secured,
+    request: {
+      params: IdParam,
+      ...body(
+        z.union([
+          z.object({ agentId: NumericId, note: z.string().max(2000).optional() }).strict(),
+          z.object({ skill: z.string().regex(/^[a-zA-Z0-9][\w-]{0,39}$/), note: z.string().max(2000).optional() }).strict(),
+        ]),
+      ),
+    },
+    responses: { 200: json(Loose, "Transferred"), ...common, ...conflict },
+  }),
+  resolve: createRoute({
+    method: "post",
+    path: "/handoffs/{id}/resolve",
+    ...secured,
+    request: {
+      params: IdParam,
+      ...body(
+        z.object({
+          returnToBot: z.boolean(),
+          csat: z.boolean().default(false).describe("Ask the customer for a 1-5 rating"),
+          csatQuestion: z.string().min(1).max(1000).default("How would you rate the help you got today? (1 = poor, 5 = excellent)"),
+        }),
+      ),
+    },
+    responses: { 200: json(Loose, "Resolved"), ...common, ...conflict },
+  }),
+  conversation: createRoute({
+    method: "get",
+    path: "/conversations/{id}",
+    ...secured,
+    request: { params: IdParam },
+    responses: { 200: json(Loose, "Transcript, summary, customer, orders"), ...common },
+  }),
+  message: createRoute({
+    method: "post",
+    path: "/conversations/{id}/messages",
+    ...secured,
+    request: {
+      params: IdParam,
+      ...body(
+        z.object({
+          text: z.string().trim().min(1).max(4096),
+          clientId: z
+            .string()
+            .regex(/^[\w-]{1,64}$/)
+            .optional(),
+        }),
+      ),
+    },
+    responses: { 202: json(Loose, "Queued in the outbox"), ...common, ...conflict },
+  }),
+  template: createRoute({
+    method: "post",
+    path: "/conversations/{id}/template",
+    ...secured,
+    request: {
+      params: IdParam,
+      ...body(
+        z.object({
+          name: z.string().min(1).max(512),
+          language: z.string().min(2).max(15),
+          parameters: z.array(TemplateValueSchema).max(20).default([]),
+          clientId: z
+            .string()
+            .regex(/^[\w-]{1,64}$/)
+            .optional(),
+        }),
+      ),
+    },
+    responses: {
+      202: json(Loose, "Queued in the outbox"),
+      422: err("Template unknown, unapproved or badly filled"),
+      ...common,
+      ...conflict,
+    },
+  }),
+  note: createRoute({
+    method: "post",
+    path: "/conversations/{id}/notes",
+    ...secured,
+    request: { params: IdParam, ...body(z.object({ text: z.string().trim().min(1).max(4000) })) },
+    responses: { 201: json(Loose, "Note stored (never sent)"), ...common },
+  }),
+  status: createRoute({
+    method: "post",
+    path: "/status",
+    ...secured,
+    request: body(z.object({ status: z.enum(["online", "away"]) })),
+    responses: { 200: json(Loose, "Status changed; coming online pulls waiting handoffs"), ...common },
+  }),
+};
+
+/** Maps a typed refusal to the error response. */
+function refuse(r: ActionRefusal | { ok: false; code: "unknown_agent" }): never {
+  switch (r.code) {
+    case "not_found":
+      throw new AppError("not_found", "handoff or conversation not found", { userMessage: "Not found." });
+    case "unknown_agent":
+      throw new AppError("not_found", "transfer target not found", { userMessage: "No such agent." });
+    case "already_claimed":
+      throw new AppError("conflict", "already claimed", {
+        userMessage: "Another agent has already claimed this handoff.",
+        details: { assigneeId: r.assigneeId },
+      });
+    case "not_assignee":
+      throw new AppError("forbidden", "not the assignee", { userMessage: "This conversation is assigned to another agent." });
+    case "already_resolved":
+      throw new AppError("conflict", "already resolved", { userMessage: "This handoff is already resolved." });
+  }
+}
+
+type SendOutcome = QueueResult | ActionRefusal;
+
+export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
+  // biome-ignore lint/suspicious/noExplicitAny: the shared hook is typed for AppEnv, which AgentEnv extends
+  const app = new OpenAPIHono<AgentEnv>({ defaultHook: validationHook as unknown as Hook<any, AgentEnv, any, any> });
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError("payload_too_large", "agent request body too large");
+      },
+    }),
+  );
+
+  // Login exchanges a personal token for a session cookie (HttpOnly, SameSite=Strict: no cross-site requests).
+  app.post("/login", async (c) => {
+    const parsed = z.object({ token: z.string().min(10).max(200) }).safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) throw new AppError("bad_request", "login body", { userMessage: 'Send {"token": "<your agent token>"}.' });
+    const agent = await findAgentByToken(deps.pool, parsed.data.token);
+    if (!agent) throw new AppError("unauthorized", "unknown agent token", { userMessage: "Unknown agent token." });
+    const session = await createSession(deps.pool, agent.id);
+    setCookie(c, SESSION_COOKIE, session.sessionId, {
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/",
+      maxAge: session.maxAgeSeconds,
+      secure: new URL(c.req.url).protocol === "https:",
+    });
+    return c.json({ agent });
+  });
+  app.post("/logout", async (c) => {
+    const session = getCookie(c, SESSION_COOKIE);
+    if (session) await deleteSession(deps.pool, session);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.json({ ok: true });
+  });
+
+  app.use("*", agentAuth(deps.pool));
+  app.get("/me", (c) => c.json({ agent: c.get("agent") }));
+  app.get("/agents", async (c) => {
+    const agents = await listAgents(deps.pool, c.get("agent").tenantId);
+    return c.json({ agents: agents.map(({ id, name, skills, languages, status }) => ({ id, name, skills, languages, status })) });
+  });
+
+  app.openapi(routes.status, async (c) => {
+    const me = c.get("agent");
+    const updated = await updateAgent(deps.pool, me.tenantId, me.id, { status: c.req.valid("json").status });
+    const pulled = updated?.agent.status === "online" ? await pullNextForAgent(deps.pool, me.id, deps.events) : [];
+    return c.json({ agent: updated?.agent, pulled }, 200);
+  });
+  app.openapi(routes.handoffs, async (c) => {
+    const me = c.get("agent");
+    const handoffs = await listHandoffs(deps.pool, me.tenantId, {
+      filter: c.req.valid("query").status,
+      agentId: me.id,
+      waitAlertSeconds: deps.waitAlertSeconds,
+    });
+    return c.json({ handoffs }, 200);
+  });
+  app.openapi(routes.claim, async (c) => {
+    const r = await claimHandoff(deps, c.get("agent"), c.req.valid("param").id);
+    if (!r.ok) refuse(r);
+    return c.json({ handoffId: c.req.valid("param").id, conversationId: r.conversationId, assignee: c.get("agent").id }, 200);
+  });
+  app.openapi(routes.transfer, async (c) => {
+    const r = await transferHandoff(deps, c.get("agent"), c.req.valid("param").id, c.req.valid("json"), c.req.valid("json").note);
+    if (!r.ok) refuse(r);
+    return c.json({ assigneeId: r.assigneeId, status: r.assigneeId ? "assigned" : "waiting" }, 200);
+  });
+  app.openapi(routes.resolve, async (c) => {
+    const b = c.req.valid("json");
+    const r = await resolveHandoff(deps, c.get("agent"), c.req.valid("param").id, {
+      returnToBot: b.returnToBot,
+      csat: b.csat ? { question: b.csatQuestion, buttonLabel: "Rate" } : undefined,
+    });
+    if (!r.ok) refuse(r);
+    return c.json({ resolved: true, owner: b.returnToBot ? "bot" : "closed", csatQueued: r.csatQueued }, 200);
+  });
+  app.openapi(routes.conversation, async (c) => {
+    const view = await getConversationView(deps, c.get("agent").tenantId, c.req.valid("param").id);
+    if (!view) refuse({ ok: false, code: "not_found" });
+    return c.json(view, 200);
+  });
+  app.openapi(routes.message, async (c) => {
+    const { text, clientId } = c.req.valid("json");
+    return sent(await sendAgentText(deps, c.get("agent"), c.req.valid("param").id, text, clientId));
+  });
+  app.openapi(routes.template, async (c) => {
+    const { clientId, ...t } = c.req.valid("json");
+    return sent(await sendAgentTemplate(deps, c.get("agent"), c.req.valid("param").id, t, clientId));
+  });
+  app.openapi(routes.note, async (c) => {
+    const r = await addNote(deps, c.get("agent"), c.req.valid("param").id, c.req.valid("json").text);
+    if (!r.ok) refuse(r);
+    return c.json({ noteId: r.noteId }, 201);
+  });
+
+  // Live updates for the console: queue changes and new messages of this agent's tenant.
+  app.get("/events", (c) => {
+    const tenantId = c.get("agent").tenantId;
+    return streamSSE(c, async (stream) => {
+      const unsubscribe = deps.events.subscribe((event) => {
+        if (event.tenantId !== tenantId) return;
+        void stream.writeSSE({ event: event.type, data: JSON.stringify(event) }).catch(() => undefined);
+      });
+      await stream.writeSSE({ event: "ready", data: "{}" });
+      const closed = new Promise<void>((resolve) => stream.onAbort(resolve));
+      while (!stream.aborted && !stream.closed) {
+        await Promise.race([closed, stream.sleep(25_000)]);
+        if (!stream.aborted) await stream.writeSSE({ event: "ping", data: "{}" }).catch(() => undefined);
+      }
+      unsubscribe();
+    });
+  });
+
+  // biome-ignore lint/suspicious/noExplicitAny: one mapper for two routes with different response unions
+  const sent = (r: SendOutcome): any => {
+    if (r.ok) return Response.json({ messageIds: r.messageIds, duplicate: r.duplicate }, { status: 202 });
+    switch (r.code) {
+      case "window_closed":
+        // The issue's shape ({code, templates}) plus the usual error envelope.
+        return Response.json(
+          {
+            code: "window_closed",
+            templates: r.templates,
+            error: { code: "window_closed", message: "The 24-hour window is closed: send a template." },
+          },
+          { status: 409 },
+        );
+      case "conversation_not_found":
+        return refuse({ ok: false, code: "not_found" });
+      case "opted_out":
+      case "no_opt_in":
+        throw new AppError("conflict", r.code, {
+          userMessage: `The customer cannot receive this message (${r.code}).`,
+          details: { code: r.code },
+        });
+      case "template_not_found":
+      case "template_not_approved":
+      case "template_invalid":
+        throw new AppError("unprocessable", r.details, { userMessage: r.details, details: { code: r.code } });
+      case "invalid_message":
+        throw new AppError("bad_request", r.details, { userMessage: r.details });
+      default:
+        return refuse(r);
+    }
+  };
+  return app;
+}

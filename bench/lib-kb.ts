@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { chunkDocument, DEFAULT_CHUNK_OPTIONS } from "../knowledge/chunk/chunk-document.ts";
 import { parseDocument } from "../knowledge/parse/parse-document.ts";
 import { insertChunks } from "../knowledge/store/chunk-store.ts";
-import type { Chunk, Embedder, ParsedDocument } from "../knowledge/types.ts";
+import type { Chunk, ChunkOptions, Embedder, ParsedDocument } from "../knowledge/types.ts";
 import type { Database } from "../lib/db.ts";
 import { BENCH_TENANT } from "./lib-bench-db.ts";
 
@@ -52,7 +52,13 @@ export async function insertReadyDocument(
 }
 
 /** Chunks, embeds (in batches across documents) and stores a corpus; returns what was stored. */
-export async function loadCorpus(db: Database, embedder: Embedder, docs: SourceDoc[], language?: string): Promise<LoadedCorpus> {
+export async function loadCorpus(
+  db: Database,
+  embedder: Embedder,
+  docs: SourceDoc[],
+  language?: string,
+  chunkOptions: ChunkOptions = DEFAULT_CHUNK_OPTIONS,
+): Promise<LoadedCorpus> {
   const started = performance.now();
   const out: LoadedCorpus = { chunks: [], docKeyById: new Map(), docTagsById: new Map(), skipped: 0, seconds: 0 };
   const BATCH = 64;
@@ -88,7 +94,7 @@ export async function loadCorpus(db: Database, embedder: Embedder, docs: SourceD
   };
   for (const doc of docs) {
     const parsed = await toParsedDocument(doc);
-    const chunks = parsed ? chunkDocument(parsed, DEFAULT_CHUNK_OPTIONS) : [];
+    const chunks = parsed ? chunkDocument(parsed, chunkOptions) : [];
     if (chunks.length === 0) {
       out.skipped++;
       continue;

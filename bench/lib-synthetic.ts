@@ -3,8 +3,10 @@
  * from a Zipf-distributed pseudo-word vocabulary (so words have realistic document frequencies) and embeddings that
  * are random unit vectors generated inside the database (Gaussian via Box-Muller, then l2_normalize), so loading
  * 100k × 1536 dimensions does not ship 1.5 GB of vector text over the socket. Rows go in as multi-row INSERTs of
- * `batch` rows. The HNSW and GIN indexes are dropped before loading and rebuilt after (same definitions, read from
- * pg_indexes), which is much faster than maintaining them row by row.
+ * `batch` rows (the triggers of migrations/004 fill the BM25 postings as they go). The HNSW index and the postings
+ * indexes are dropped before loading and rebuilt after (same definitions, read from pg_indexes), which is much
+ * faster than maintaining them row by row; a VACUUM then sets the visibility map, as autovacuum would in service,
+ * so postings are read by index-only scans.
  */
 
 import { OFFLINE_EMBEDDER_MODEL } from "../knowledge/embed/offline-embedder.ts";
@@ -67,7 +69,8 @@ export async function loadSyntheticCorpus(
   const random = createRandom(opts.seed);
   const zipf = createZipfSampler(random);
   const { rows: defs } = await pool.query<{ indexname: string; indexdef: string }>(
-    "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'knowledge_chunks' AND indexdef ~ 'USING (hnsw|gin)'",
+    `SELECT indexname, indexdef FROM pg_indexes
+     WHERE (tablename = 'knowledge_chunks' AND indexdef ~ 'USING (hnsw|gin)') OR tablename = 'knowledge_postings'`,
   );
   for (const d of defs) await pool.query(`DROP INDEX ${d.indexname}`);
   const documents = Math.ceil(total / CHUNKS_PER_DOCUMENT);
@@ -102,7 +105,9 @@ export async function loadSyntheticCorpus(
     // Room for the HNSW graph in memory (otherwise pgvector builds far slower once it no longer fits).
     if (db.mode === "server") await client.query("SET maintenance_work_mem = '2GB'");
     for (const d of defs) await client.query(d.indexdef);
-    await client.query("ANALYZE knowledge_chunks");
+    await client.query("VACUUM ANALYZE knowledge_chunks");
+    await client.query("VACUUM ANALYZE knowledge_postings");
+    await client.query("ANALYZE knowledge_terms");
     await client.query("ANALYZE knowledge_documents");
   } finally {
     client.release();

@@ -7,7 +7,8 @@
  * Each corpus gets a fresh database: in-memory PGlite, or a new database on DATABASE_URL when set.
  * Env: BENCH_MAX_QUESTIONS (per set / language, default 300), BENCH_DEPTH (chunks each ranking may return,
  * default 30), BENCH_CANDIDATES (per-leg candidates for the leg rankings, default 50), BENCH_SETS (comma list of
- * xquad,epqa,tau3; default all), BENCH_LANGS (xquad languages, default all 8).
+ * xquad,epqa,tau3; default all), BENCH_LANGS (xquad languages, default all 8), BENCH_VECTOR_WEIGHT (the vector leg's
+ * fusion weight; default the offline embedder's own).
  */
 import { createOfflineEmbedder } from "../knowledge/embed/offline-embedder.ts";
 import { searchKnowledge } from "../knowledge/store/hybrid-search.ts";
@@ -23,6 +24,7 @@ const MAX_QUESTIONS = Number(process.env.BENCH_MAX_QUESTIONS ?? 300);
 const DEPTH = Number(process.env.BENCH_DEPTH ?? 30);
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 50);
 const SETS = (process.env.BENCH_SETS ?? "xquad,epqa,tau3").split(",");
+const VECTOR_WEIGHT = process.env.BENCH_VECTOR_WEIGHT ? Number(process.env.BENCH_VECTOR_WEIGHT) : undefined;
 const LANGS = process.env.BENCH_LANGS ? process.env.BENCH_LANGS.split(",") : [...XQUAD_LANGUAGES];
 const METHODS = ["bm25", "fulltext", "vector", "hybrid"] as const;
 type Method = (typeof METHODS)[number];
@@ -47,7 +49,7 @@ async function evaluate(pool: Parameters<typeof searchKnowledge>[0], embedder: E
     );
   const started = performance.now();
   for (const q of set.questions) {
-    const base = { tenantId: BENCH_TENANT, query: q.text, tags: q.tags, language: set.language };
+    const base = { tenantId: BENCH_TENANT, query: q.text, tags: q.tags, language: set.language, vectorWeight: VECTOR_WEIGHT };
     const hybrid = await searchKnowledge(pool, embedder, { ...base, k: DEPTH });
     // One wide search returns both legs' candidates (each hit carries its rank in each leg).
     const wide = await searchKnowledge(pool, embedder, { ...base, k: 2 * CANDIDATES, candidates: CANDIDATES });

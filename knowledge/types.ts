@@ -47,6 +47,11 @@ export type ChunkOptions = { maxTokens: number; overlapTokens: number };
 export type Embedder = {
   readonly model: string;
   readonly dimensions: number;
+  /**
+   * Weight of this embedder's vector leg against the keyword leg (weight 1) in rank fusion; default 1. A lexical
+   * embedder (the offline one) repeats what the keywords already say, only worse, so it votes with less weight.
+   */
+  readonly fusionWeight?: number;
   embed(texts: string[]): Promise<number[][]>;
 };
 

@@ -19,6 +19,8 @@
 #   SB_TEST_DB    test database name              (default switchboard_test)
 #   PG_WAIT_SECS  max seconds to wait for server  (default 60)
 #   SB_SETUP_LOG  log file for apt/make output    (default /tmp/switchboard-setup-postgres.log)
+#   PG_TUNE       1: raise shared_buffers from the 128MB default to 25% of RAM (at most 2GB) and restart,
+#                 so HNSW indexes stay in memory as pgvector recommends; 0: leave the config alone (default 1)
 set -Eeuo pipefail
 
 PG_MAJOR="${PG_MAJOR:-15}"
@@ -28,6 +30,7 @@ PG_PORT="${PG_PORT:-5432}"
 PG_USER="${PG_USER:-postgres}"
 SB_TEST_DB="${SB_TEST_DB:-switchboard_test}"
 PG_WAIT_SECS="${PG_WAIT_SECS:-60}"
+PG_TUNE="${PG_TUNE:-1}"
 LOG="${SB_SETUP_LOG:-/tmp/switchboard-setup-postgres.log}"
 
 PG_BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
@@ -147,6 +150,21 @@ if vector_available; then
 else
   install_pgvector
   vector_available || die "pgvector installed but the vector extension is still not available"
+fi
+
+# ------------------------------------------------------------- memory ----
+# pgvector's HNSW search is fast only while the index is in shared buffers; Debian's 128MB default holds the index
+# of ~15k 1536-dimension vectors. Only the untouched default is changed, so a tuned server is left as it is.
+if [[ "$PG_TUNE" == 1 && "$(pg -d postgres -tAc "SHOW shared_buffers")" == "128MB" ]]; then
+  mem_mb=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 ))
+  want_mb=$(( mem_mb / 4 > 2048 ? 2048 : mem_mb / 4 ))
+  if (( want_mb > 128 )); then
+    log "Raising shared_buffers to ${want_mb}MB (25% of RAM, at most 2GB; PG_TUNE=0 skips) and restarting"
+    pg -d postgres -c "ALTER SYSTEM SET shared_buffers = '${want_mb}MB'" </dev/null
+    as_root pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$PG_CLUSTER" restart >>"$LOG" 2>&1 \
+      || die "could not restart cluster ${PG_MAJOR}/${PG_CLUSTER}; see $LOG"
+    ensure_running
+  fi
 fi
 
 log "Ensuring database \"${SB_TEST_DB}\" with extension vector"

@@ -24,12 +24,18 @@ const NO_SPACE_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Sc
 // Combining accents on Latin letters only: in Devanagari, Thai or Arabic the marks are vowels and must stay.
 const LATIN_ACCENT = /(\p{Script=Latin})[\u0300-\u036f]+/gu;
 
+/** The offline embedder's vote in rank fusion, against the keyword leg's 1. */
+export const OFFLINE_FUSION_WEIGHT = 0.3;
+
 /** Creates the offline hashing embedder (default 1536 dimensions, matching the `vector(1536)` column). */
 export function createOfflineEmbedder({ dimensions = 1536 }: OfflineEmbedderOptions = {}): Embedder {
   if (!Number.isInteger(dimensions) || dimensions < 2) throw new Error(`dimensions must be an integer >= 2, got ${dimensions}`);
   return {
     model: OFFLINE_EMBEDDER_MODEL,
     dimensions,
+    // Hashed words and character n-grams: a coarser copy of the keyword leg's evidence. Measured with
+    // `npm run bench:retrieval` (XQuAD, 5 languages): weight 0.3 beats 1 and 0.5 on recall@5 in every language.
+    fusionWeight: OFFLINE_FUSION_WEIGHT,
     embed: async (texts) => texts.map((text) => embedText(text, dimensions)),
   };
 }

@@ -149,6 +149,54 @@ export function describeHybridSearch(engine: string, open: () => Promise<Databas
       await expect(search({ query: "?! …", language: "en" })).resolves.toBeInstanceOf(Array);
     });
 
+    it("weights rare words above common ones (BM25 IDF), however often the common word repeats", async () => {
+      await createTenant(db.pool, "idf", "IDF");
+      const filler = Array.from({ length: 8 }, (_, i) => `Order ${i}: your order is an order like any order, order after order.`);
+      const invoice = "Invoices: a copy of the invoice for an order is in the account page.";
+      await seedDocument(db.pool, embedder, {
+        tenantId: "idf",
+        title: "Orders",
+        language: "en",
+        tags: [],
+        status: "ready",
+        texts: [...filler, invoice],
+      });
+      const hits = await searchKnowledge(db.pool, embedder, { tenantId: "idf", query: "invoice for my order", k: 10, language: "en" });
+      const byKeyword = hits.filter((h) => h.keywordRank !== null).sort((a, b) => (a.keywordRank ?? 0) - (b.keywordRank ?? 0));
+      expect(byKeyword[0]?.text).toBe(invoice);
+    });
+
+    it("keeps the term statistics in step with inserts and with deletes by any path", async () => {
+      await createTenant(db.pool, "stats", "Stats");
+      const stats = async () => {
+        const { rows } = await db.pool.query(
+          `SELECT (SELECT chunks FROM knowledge_stats WHERE tenant_id = 'stats')::int AS chunks,
+                  (SELECT df FROM knowledge_terms WHERE tenant_id = 'stats' AND term = 'parcel') AS parcel,
+                  (SELECT count(*) FROM knowledge_postings WHERE tenant_id = 'stats')::int AS postings`,
+        );
+        return rows[0];
+      };
+      const texts = ["Parcel lockers hold a parcel for five days.", "Every parcel is insured.", "Gift wrapping is free."];
+      const doc = await seedDocument(db.pool, embedder, {
+        tenantId: "stats",
+        title: "Parcels",
+        language: "en",
+        tags: [],
+        status: "ready",
+        texts,
+      });
+      const before = await stats();
+      expect(before).toMatchObject({ chunks: 3, parcel: 2 });
+      expect(before?.postings).toBeGreaterThan(5);
+      // Another tenant's identical text leaves this tenant's counts alone.
+      await seedDocument(db.pool, embedder, { tenantId: "globex", title: "Parcels", language: "en", tags: [], status: "ready", texts });
+      expect(await stats()).toEqual(before);
+      // Deleting the document cascades to its chunks; the triggers take their terms out.
+      await db.pool.query("DELETE FROM knowledge_documents WHERE id = $1", [doc]);
+      expect(await stats()).toEqual({ chunks: 0, parcel: null, postings: 0 });
+      expect((await searchKnowledge(db.pool, embedder, { tenantId: "stats", query: "parcel", k: 5 })).length).toBe(0);
+    });
+
     it("compares vectors only with the same embedding model", async () => {
       const other: Embedder = { ...embedder, model: "another-model", embed: (t) => embedder.embed(t) };
       const hits = await searchKnowledge(db.pool, other, { tenantId: "acme", query: "express shipping", k: 5 });

@@ -30,6 +30,12 @@ export async function assignBestAgent(
   );
   const agentId = rows[0]?.id;
   if (!agentId) return null;
+  // Re-count under the lock: the load above was read from a snapshot taken before the lock was granted.
+  const { rows: fresh } = await tx.query<{ full: boolean }>(
+    `SELECT ${AGENT_LOAD} >= a.max_concurrent AS full FROM agents a WHERE a.id = $1`,
+    [agentId],
+  );
+  if (fresh[0]?.full) return null;
   await assign(tx, h.handoffId, agentId);
   return agentId;
 }

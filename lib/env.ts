@@ -45,6 +45,7 @@ export const ConfigSchema = z.object({
   OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
   EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
   LLM_MODEL: z.string().default("gpt-4o-mini"),
+  AGENT_BURST_WINDOW_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   KB_MAX_UPLOAD_BYTES: z.coerce
     .number()
     .int()

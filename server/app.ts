@@ -17,6 +17,7 @@ import { type IntegrationRouteDeps, integrationRoutes } from "./integrations.rou
 import { type KnowledgeDeps, knowledgeRoutes } from "./knowledge.routes.ts";
 import { bearerAuth, notFound, onError, requestContext } from "./middleware.ts";
 import { templateRoutes } from "./templates.routes.ts";
+import { turnRoutes } from "./turns.routes.ts";
 import { webhookRoutes } from "./webhook.routes.ts";
 
 export type AppDeps = {
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", customerRoutes(deps));
   app.route("/admin", knowledgeRoutes(deps.knowledge));
   app.route("/admin", integrationRoutes(deps.integrations));
+  app.route("/admin", turnRoutes(deps));
   app.route("/admin", agentAdminRoutes(deps.handoff));
   app.route("/agent", agentRoutes(deps.handoff));
   app.route("/console", consoleRoutes(deps.handoff));

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     workerConcurrency: config.WORKER_CONCURRENCY,
     // ERP integrations name their secrets by env var (never stored); they are read from here at call time.
     erp: { secretEnv: process.env },
+    agent: { burstWindowMs: config.AGENT_BURST_WINDOW_MS },
     handoff: { waitAlertMinutes: config.HANDOFF_WAIT_ALERT_MINUTES },
   });
   services.start();

@@ -5,6 +5,7 @@
  * with an in-memory database.
  */
 import { join } from "node:path";
+import type { Agent } from "../agent/agent.ts";
 import { type ConversationHandler, createInboundProcessor, recordOnlyHandler } from "../conversations/inbound-processor.ts";
 import { handoffEvents } from "../handoff/handoff-events.ts";
 import { withHandoffRules } from "../handoff/handoff-inbound.ts";
@@ -33,6 +34,7 @@ import { createEventWorker, type EventWorker } from "../whatsapp/event-worker.ts
 import { createMediaDownloader, type MediaDownloader } from "../whatsapp/media/media-downloader.ts";
 import { createMemoryMediaStorage } from "../whatsapp/media/media-storage.fake.ts";
 import { createLocalMediaStorage, type MediaStorage } from "../whatsapp/media/media-storage.ts";
+import { type AgentServiceOptions, createAgentServices } from "./agent-services.ts";
 import { createApp } from "./app.ts";
 
 export type ServiceOptions = {
@@ -68,6 +70,8 @@ export type ServiceOptions = {
   erp?: { secretEnv?: Record<string, string | undefined>; seedDemo?: boolean; fetch?: typeof fetch };
   /** Human handoff: handoffs waiting longer than this without a human reply are flagged (default 5). */
   handoff?: { waitAlertMinutes?: number };
+  /** The AI agent answers inbound messages (unless `handler` is given); unset: messages are only recorded. */
+  agent?: AgentServiceOptions;
 };
 
 export type Services = {
@@ -78,6 +82,8 @@ export type Services = {
   media: MediaDownloader;
   queue: QueueDeps;
   sandbox: Sandbox | undefined;
+  /** Present when the agent answers inbound messages. */
+  agent: Agent | undefined;
   embedder: Embedder;
   ingestor: Ingestor;
   /** What the agent passes to `createOrderTools(ctx, orders)` and `confirmPendingAction(orders, ...)`. */
@@ -139,10 +145,13 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const queue: QueueDeps = { pool: db.pool, onQueued: () => sender.wake() };
   const storage: MediaStorage = opts.dataDir ? createLocalMediaStorage(join(opts.dataDir, "media")) : createMemoryMediaStorage();
   const media = createMediaDownloader({ pool: db.pool, client, storage, logger });
+  // The agent is built below (it needs the embedder and the order tools); messages reach it through this forwarder.
+  let agent: Agent | undefined;
+  const agentHandler: ConversationHandler = { handleInbound: async (m) => agent?.handler.handleInbound(m) };
   const process = createInboundProcessor({
     pool: db.pool,
     // Handoff rules first: while a human owns the conversation the bot is not called at all.
-    handler: withHandoffRules(opts.handler ?? recordOnlyHandler, { pool: db.pool, events: handoffEvents }),
+    handler: withHandoffRules(opts.handler ?? (opts.agent ? agentHandler : recordOnlyHandler), { pool: db.pool, events: handoffEvents }),
     logger,
     queue,
     onMediaQueued: () => void media.runOnce().catch((err: unknown) => logger.warn({ err }, "media download run failed")),
@@ -166,6 +175,23 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...(opts.erp?.fetch ? { fetch: opts.erp.fetch } : {}),
   });
   const orders = { pool: db.pool, orders: backends.orders, shipments: backends.shipments, queue, logger, backends };
+  const translator = opts.openai?.apiKey
+    ? createOpenAITranslator({ apiKey: opts.openai.apiKey, baseUrl: opts.openai.baseUrl, model: opts.openai.chatModel ?? "gpt-4o-mini" })
+    : undefined;
+  if (opts.agent) {
+    agent = await createAgentServices({
+      pool: db.pool,
+      logger,
+      embedder,
+      ingestor,
+      translator,
+      queue,
+      orders,
+      client,
+      openai: opts.openai,
+      options: opts.agent,
+    });
+  }
   const worker = createEventWorker({ pool: db.pool, process, logger, concurrency: opts.workerConcurrency ?? 8, ...opts.worker });
   const store = createEventStore(db.pool, { onStored: () => worker.wake() });
   app = createApp({
@@ -180,13 +206,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
       embedder,
       ingestor,
       maxUploadBytes: opts.kbMaxUploadBytes ?? 25 * 1024 * 1024,
-      translator: opts.openai?.apiKey
-        ? createOpenAITranslator({
-            apiKey: opts.openai.apiKey,
-            baseUrl: opts.openai.baseUrl,
-            model: opts.openai.chatModel ?? "gpt-4o-mini",
-          })
-        : undefined,
+      translator,
     },
     integrations: { pool: db.pool, secretEnv, onChange: (tenantId) => backends.invalidate(tenantId) },
     handoff: {
@@ -212,15 +232,18 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     embedder,
     ingestor,
     orders,
+    agent,
     start() {
       worker.start();
       sender.start();
       media.start();
       ingestor.start();
+      agent?.recover().catch((err: unknown) => logger.warn({ err }, "agent recovery failed"));
     },
     async stop() {
       await store.drain();
       await worker.stop();
+      await agent?.stop();
       await sender.stop();
       await media.stop();
       await ingestor.stop();

@@ -37,6 +37,7 @@ export async function startHarness(
     workerConcurrency?: number;
     client?: ServiceOptions["client"];
     kbMaxUploadBytes?: number;
+    agent?: ServiceOptions["agent"];
   } = {},
 ): Promise<TestHarness> {
   const db = opts.db ?? (await openMemoryDatabase());
@@ -51,6 +52,7 @@ export async function startHarness(
     sender: { idlePollMs: 20 },
     ...(opts.client ? { client: opts.client } : {}),
     ...(opts.kbMaxUploadBytes ? { kbMaxUploadBytes: opts.kbMaxUploadBytes } : {}),
+    ...(opts.agent ? { agent: opts.agent } : {}),
   });
   return {
     ...services,

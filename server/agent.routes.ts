@@ -188,7 +188,10 @@ export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
 
   // Login exchanges a personal token for a session cookie (HttpOnly, SameSite=Strict: no cross-site requests).
   app.post("/login", async (c) => {
-    const parsed = z.object({ token: z.string().min(10).max(200) }).safeParse(await c.req.json().catch(() => null));
+    // JSON from the console's script, or a plain form post (the page works before its script runs).
+    const isForm = (c.req.header("content-type") ?? "").startsWith("application/x-www-form-urlencoded");
+    const input = isForm ? await c.req.parseBody().catch(() => null) : await c.req.json().catch(() => null);
+    const parsed = z.object({ token: z.string().min(10).max(200) }).safeParse(input);
     if (!parsed.success) throw new AppError("bad_request", "login body", { userMessage: 'Send {"token": "<your agent token>"}.' });
     const agent = await findAgentByToken(deps.pool, parsed.data.token);
     if (!agent) throw new AppError("unauthorized", "unknown agent token", { userMessage: "Unknown agent token." });
@@ -200,7 +203,7 @@ export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
       maxAge: session.maxAgeSeconds,
       secure: new URL(c.req.url).protocol === "https:",
     });
-    return c.json({ agent });
+    return isForm ? c.redirect("/console", 303) : c.json({ agent });
   });
   app.post("/logout", async (c) => {
     const session = getCookie(c, SESSION_COOKIE);

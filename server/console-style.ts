@@ -15,5 +15,5 @@ button.primary{background:#0a7c55;color:#fff;border-color:#0a7c55}:focus-visible
 .msg{max-width:75%;padding:6px 10px;border-radius:8px;background:#fff}.msg.customer{align-self:flex-start}.msg.human{align-self:flex-end;background:#d7f5e5}
 .msg.bot{align-self:flex-end;background:#e7f0f7}.msg.system{align-self:center;background:#eee}.msg.note{align-self:center;background:#fcf0f1;border:1px dashed #b32d2e}
 .who{font-size:11px;color:#50575e;display:block}.actions{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
-textarea{width:100%;min-height:60px}.window{font-size:12px}.closed{color:#b32d2e}.toast{position:fixed;bottom:8px;left:50%;transform:translateX(-50%);margin:0}
+textarea{width:100%;min-height:60px}.window{font-size:12px}.closed{color:#b32d2e}.toast{position:fixed;bottom:8px;left:50%;transform:translateX(-50%);margin:0;background:#1d2327;color:#fff;border-radius:4px;padding:0 8px}.toast:empty{display:none}
 `;

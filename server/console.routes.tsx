@@ -19,11 +19,12 @@ function Layout(props: { nonce: string; title: string; children: unknown }) {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
-        <style nonce={props.nonce}>{CONSOLE_STYLE}</style>
+        <style nonce={props.nonce} dangerouslySetInnerHTML={{ __html: CONSOLE_STYLE }} />
       </head>
       <body>
         {props.children}
-        <script nonce={props.nonce}>{CONSOLE_SCRIPT}</script>
+        {/* Our own constants, not user data: inlined as is (JSX would escape "=>" and "<"). */}
+        <script nonce={props.nonce} dangerouslySetInnerHTML={{ __html: CONSOLE_SCRIPT }} />
       </body>
     </html>
   );
@@ -33,7 +34,7 @@ function LoginPage() {
   return (
     <main id="login" class="login">
       <h1>Switchboard agent console</h1>
-      <form id="login-form">
+      <form id="login-form" method="post" action="/agent/login">
         <label for="token">Your agent token</label>
         <input id="token" name="token" type="password" autocomplete="current-password" required />
         <button type="submit">Sign in</button>

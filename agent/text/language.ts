@@ -34,7 +34,10 @@ const ISO3: Record<string, string> = {
 const FRANC_ONLY = Object.keys(ISO3);
 
 const SHORT_WORDS: [string, RegExp][] = [
-  ["es", /\b(hola|gracias|donde|quiero|necesito|ayuda|cuando|buenas|envio|devolucion|por favor|tengo|esta|hablar|cuanto|puedo)\b/],
+  [
+    "es",
+    /\b(hola|gracias|escribeme|escribe|donde|quiero|necesito|ayuda|cuando|buenas|envio|devolucion|por favor|tengo|esta|hablar|cuanto|puedo)\b/,
+  ],
   ["pt", /\b(ola|oi|obrigad[oa]|onde|quero|preciso|ajuda|encomenda|meu|minha|voce|nao|bom dia|falar|uma|estou)\b/],
   ["fr", /\b(bonjour|bonsoir|salut|merci|commande|ou est|je veux|aide|quand|livraison|ma|mon|est-ce|oui)\b/],
   ["de", /\b(hallo|danke|bestellung|wo ist|ich|hilfe|wann|lieferung|meine|mein|bitte|guten)\b/],

@@ -56,13 +56,24 @@ export function createChatAgentModel(chat: BaseChatModel, opts: ChatAgentModelOp
   return model;
 }
 
+// Messages are immutable once in the history: count each one once.
+const tokenCache = new WeakMap<BaseMessage, number>();
+function tokensOf(m: BaseMessage): number {
+  let n = tokenCache.get(m);
+  if (n === undefined) {
+    n = countTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)) + 4;
+    tokenCache.set(m, n);
+  }
+  return n;
+}
+
 /** The newest messages that fit in `budget` tokens, starting on a customer message. */
 export function trimHistory(history: BaseMessage[], budget: number): BaseMessage[] {
   let used = 0;
   let start = history.length;
   for (let i = history.length - 1; i >= 0; i--) {
     const m = history[i] as BaseMessage;
-    used += countTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)) + 4;
+    used += tokensOf(m);
     if (used > budget) break;
     start = i;
   }

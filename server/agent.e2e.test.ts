@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AgentHarness, startAgentHarness } from "./testing/agent-harness.ts";
+import { type AgentHarness, startAgentHarness } from "./agent-testing.ts";
 
 // Offline provider, end to end: signed webhook → worker → agent → outbox → sandbox. A 300 ms burst window so that
 // three messages posted back to back form one turn.

@@ -132,21 +132,38 @@ async function sendAsHuman(
   return result;
 }
 
-/** A free-form reply; outside the 24-hour window the outbox refuses with `window_closed` and the usable templates. */
-export function sendAgentText(
+/**
+ * A free-form reply; outside the 24-hour window the outbox refuses with `window_closed` and the usable templates.
+ * A reply translated for the customer is marked (`agent:<id>:translated`) and its original kept as an agent-only note.
+ */
+export async function sendAgentText(
   deps: ActionDeps,
   agent: Actor,
   conversationId: string,
   text: string,
   clientId?: string,
+  translatedFrom?: { original: string; language: string },
 ): Promise<SendOutcome> {
-  return sendAsHuman(
+  const source = translatedFrom ? `agent:${agent.id}:translated` : `agent:${agent.id}`;
+  const result = await sendAsHuman(
     deps,
     agent,
     conversationId,
-    (key) => queueText(deps.queue, { tenantId: agent.tenantId, conversationId, idempotencyKey: key, source: `agent:${agent.id}`, text }),
+    (key) => queueText(deps.queue, { tenantId: agent.tenantId, conversationId, idempotencyKey: key, source, text }),
     clientId,
   );
+  if (result.ok && translatedFrom && !result.duplicate) {
+    await deps.pool.query(
+      "INSERT INTO conversation_notes (tenant_id, conversation_id, agent_id, kind, text) VALUES ($1, $2, $3, 'event', $4)",
+      [
+        agent.tenantId,
+        conversationId,
+        agent.id,
+        `Reply translated into ${translatedFrom.language}; ${agent.name} wrote: ${translatedFrom.original}`,
+      ],
+    );
+  }
+  return result;
 }
 
 /** A registered template (allowed outside the window). */

@@ -11,6 +11,7 @@ import { readWindow } from "../compliance/window.ts";
 import { listMessages, type MessageView } from "../conversations/conversation-store.ts";
 import { listMyOrders, type OrderDeps } from "../tools/orders/order-service.ts";
 import type { HandoffSummary } from "./handoff-store.ts";
+import type { MessageTranslator } from "./message-translator.ts";
 
 type Queryable = Pick<pg.ClientBase, "query">;
 
@@ -106,7 +107,14 @@ function iso(v: unknown): string | null {
   return v instanceof Date ? v.toISOString() : null;
 }
 
-export type TranscriptItem = MessageView & { by: "customer" | "bot" | "human" | "system"; agentName: string | null };
+export type TranscriptItem = MessageView & {
+  by: "customer" | "bot" | "human" | "system";
+  agentName: string | null;
+  /** A human reply sent translated into the customer's language. */
+  translated: boolean;
+  /** The customer's message in the agent's language, when the agent asked for translations. */
+  translation: string | null;
+};
 export type Note = { id: string; kind: "note" | "event"; text: string; agentName: string | null; createdAt: string };
 
 export type ConversationView = {
@@ -172,7 +180,8 @@ export async function getConversationView(
     })),
     handoff,
     transcript: (messages ?? []).map((m) => {
-      const agentId = /^agent:(\d+)$/.exec(m.source ?? "")?.[1] ?? null;
+      const human = /^agent:(\d+)(:translated)?$/.exec(m.source ?? "");
+      const agentId = human?.[1] ?? null;
       const by: TranscriptItem["by"] =
         m.direction === "inbound"
           ? "customer"
@@ -181,7 +190,13 @@ export async function getConversationView(
             : m.source === "system" || m.source?.startsWith("sandbox")
               ? "system"
               : "bot";
-      return { ...m, by, agentName: agentId ? (agentNames.get(agentId) ?? null) : null };
+      return {
+        ...m,
+        by,
+        agentName: agentId ? (agentNames.get(agentId) ?? null) : null,
+        translated: Boolean(human?.[2]),
+        translation: null,
+      };
     }),
     notes: notes.rows.map((n) => ({
       id: n.id,
@@ -215,4 +230,25 @@ async function readOrders(
   } catch (err) {
     return { ok: false, reason: `ERP unavailable: ${(err as Error).message}` };
   }
+}
+
+/** Fills `translation` on the customer's messages, in the agent's language. */
+export async function translateCustomerMessages(view: ConversationView, translator: MessageTranslator, language: string): Promise<void> {
+  const inbound = view.transcript.filter((m) => m.by === "customer" && m.text);
+  const translated = await translator.translate(
+    inbound.map((m) => m.text as string),
+    language,
+  );
+  inbound.forEach((m, i) => {
+    m.translation = translated[i] ?? null;
+  });
+}
+
+/** The customer's language as the bot detected it for the latest handoff, if any. */
+export async function readCustomerLanguage(db: Queryable, tenantId: string, conversationId: string): Promise<string | null> {
+  const { rows } = await db.query<{ language: string | null }>(
+    "SELECT language FROM handoffs WHERE tenant_id = $1 AND conversation_id = $2 AND language IS NOT NULL ORDER BY id DESC LIMIT 1",
+    [tenantId, conversationId],
+  );
+  return rows[0]?.language ?? null;
 }

@@ -19,7 +19,8 @@ import {
   sendAgentText,
   transferHandoff,
 } from "../handoff/handoff-actions.ts";
-import { getConversationView, listHandoffs } from "../handoff/handoff-views.ts";
+import { getConversationView, listHandoffs, readCustomerLanguage, translateCustomerMessages } from "../handoff/handoff-views.ts";
+import type { MessageTranslator } from "../handoff/message-translator.ts";
 import { pullNextForAgent } from "../handoff/routing.ts";
 import { AppError } from "../lib/errors.ts";
 import type { QueueResult } from "../outbox/queue-message.ts";
@@ -28,7 +29,12 @@ import { type AgentEnv, agentAuth, SESSION_COOKIE } from "./agent-session.ts";
 import { ErrorSchema, NumericId } from "./route-helpers.ts";
 import { validationHook } from "./validation.ts";
 
-export type AgentRouteDeps = ActionDeps & { orders?: OrderDeps | undefined; waitAlertSeconds: number };
+export type AgentRouteDeps = ActionDeps & {
+  orders?: OrderDeps | undefined;
+  waitAlertSeconds: number;
+  /** Present when an LLM is configured: the console's translate toggle. */
+  translator?: MessageTranslator | undefined;
+};
 
 const MAX_BODY_BYTES = 64 * 1024;
 const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
@@ -90,7 +96,7 @@ const routes = {
     method: "get",
     path: "/conversations/{id}",
     ...secured,
-    request: { params: IdParam },
+    request: { params: IdParam, query: z.object({ translate: z.enum(["true", "false"]).default("false") }) },
     responses: { 200: json(Loose, "Transcript, summary, customer, orders"), ...common },
   }),
   message: createRoute({
@@ -106,6 +112,7 @@ const routes = {
             .string()
             .regex(/^[\w-]{1,64}$/)
             .optional(),
+          translate: z.boolean().default(false).describe("Send in the customer's language (needs an LLM)"),
         }),
       ),
     },
@@ -254,13 +261,31 @@ export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
     return c.json({ resolved: true, owner: b.returnToBot ? "bot" : "closed", csatQueued: r.csatQueued }, 200);
   });
   app.openapi(routes.conversation, async (c) => {
-    const view = await getConversationView(deps, c.get("agent").tenantId, c.req.valid("param").id);
+    const me = c.get("agent");
+    const view = await getConversationView(deps, me.tenantId, c.req.valid("param").id);
     if (!view) refuse({ ok: false, code: "not_found" });
-    return c.json(view, 200);
+    const agentLanguage = me.languages[0] ?? "en";
+    if (c.req.valid("query").translate === "true") {
+      if (!deps.translator)
+        throw new AppError("bad_request", "no translator", { userMessage: "Translation needs an LLM (OPENAI_API_KEY)." });
+      await translateCustomerMessages(view, deps.translator, agentLanguage).catch((err: unknown) => {
+        throw new AppError("unavailable", "translation failed", { cause: err, userMessage: "Translation is unavailable right now." });
+      });
+    }
+    return c.json({ ...view, translation: { available: Boolean(deps.translator), agentLanguage } }, 200);
   });
   app.openapi(routes.message, async (c) => {
-    const { text, clientId } = c.req.valid("json");
-    return sent(await sendAgentText(deps, c.get("agent"), c.req.valid("param").id, text, clientId));
+    const me = c.get("agent");
+    const conversationId = c.req.valid("param").id;
+    const { text, clientId, translate } = c.req.valid("json");
+    if (!translate) return sent(await sendAgentText(deps, me, conversationId, text, clientId));
+    if (!deps.translator) throw new AppError("bad_request", "no translator", { userMessage: "Translation needs an LLM (OPENAI_API_KEY)." });
+    const language = await readCustomerLanguage(deps.pool, me.tenantId, conversationId);
+    if (!language) throw new AppError("bad_request", "customer language unknown", { userMessage: "The customer's language is not known." });
+    const [translated] = await deps.translator.translate([text], language).catch((err: unknown) => {
+      throw new AppError("unavailable", "translation failed", { cause: err, userMessage: "Translation is unavailable right now." });
+    });
+    return sent(await sendAgentText(deps, me, conversationId, translated ?? text, clientId, { original: text, language }));
   });
   app.openapi(routes.template, async (c) => {
     const { clientId, ...t } = c.req.valid("json");

@@ -29,7 +29,7 @@ export type AppDeps = {
   knowledge: KnowledgeDeps;
   integrations: IntegrationRouteDeps;
   /** Human handoff: the agent API and the console. */
-  handoff: AgentRouteDeps & { llmConfigured: boolean };
+  handoff: AgentRouteDeps;
   /** Present when no access token is configured: the fake Graph API, its admin routes and the simulator. */
   sandbox?: Sandbox | undefined;
   appSecret: string;

@@ -36,7 +36,7 @@ export const CONSOLE_SCRIPT = `
     return;
   }
 
-  let current = null, agents = [];
+  let current = null, agents = [], translateOn = false;
   const minutes = (iso) => Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
 
   function renderList(id, handoffs, emptyText) {
@@ -72,7 +72,9 @@ export const CONSOLE_SCRIPT = `
     const items = v.transcript.map((m) => ({ at: m.createdAt, node: el("li", { class: "msg " + m.by, "data-id": m.id },
       el("span", { class: "who" }, (m.by === "human" ? (m.agentName || "Agent") : m.by) + " · " + new Date(m.createdAt).toLocaleTimeString() +
         (m.status ? " · " + m.status : "") + (m.error ? " · " + (m.error.title || "failed") : "")),
-      m.text || "[" + m.type + "]") }));
+      m.text || "[" + m.type + "]",
+      m.translated ? el("span", { class: "meta" }, "translated") : null,
+      m.translation ? el("span", { class: "meta translation", lang: "" }, "→ " + m.translation) : null) }));
     for (const n of v.notes) items.push({ at: n.createdAt, node: el("li", { class: "msg note" },
       el("span", { class: "who" }, (n.kind === "note" ? "Internal note" : "Event") + " · " + (n.agentName || "") + " · never sent to the customer"), n.text) });
     items.sort((a, b) => a.at.localeCompare(b.at));
@@ -100,7 +102,7 @@ export const CONSOLE_SCRIPT = `
     const form = el("form", { id: "reply-form", onsubmit: async (e) => {
         e.preventDefault();
         if (!text.value.trim()) return;
-        const r = await post("/conversations/" + v.conversation.id + "/messages", { text: text.value });
+        const r = await post("/conversations/" + v.conversation.id + "/messages", { text: text.value, translate: translateOn });
         if (r.status === 202) { text.value = ""; toast("Reply queued."); }
         else toast(r.body.code === "window_closed" ? "Window closed: pick a template." : (r.body.error && r.body.error.message) || "Not sent.");
         openConversation(v.conversation.id);
@@ -159,12 +161,15 @@ export const CONSOLE_SCRIPT = `
   }
   async function openConversation(id) {
     current = id;
-    const r = await api("/conversations/" + id);
+    const r = await api("/conversations/" + id + (translateOn ? "?translate=true" : ""));
     if (r.status !== 200) return toast((r.body.error && r.body.error.message) || "Cannot open the conversation.");
     const v = r.body;
     if (current !== id) return;
     const mine = v.handoff && v.handoff.status === "assigned" && v.handoff.assignee && v.handoff.assignee.id === $("console").dataset.agent;
-    $("conversation").replaceChildren(el("h2", {}, (v.customer.name || "Customer") + " · conversation " + v.conversation.id),
+    // The translate toggle exists only when the server has an LLM to translate with.
+    const toggle = v.translation.available ? el("label", {}, el("input", { type: "checkbox", id: "translate", checked: translateOn,
+      onchange: (e) => { translateOn = e.target.checked; openConversation(id); } }), " Translate (to " + v.translation.agentLanguage + ", replies to the customer's language)") : null;
+    $("conversation").replaceChildren(el("h2", {}, (v.customer.name || "Customer") + " · conversation " + v.conversation.id), toggle,
       summaryPanel(v.handoff), transcript(v), actions(v), mine ? replyBox(v) : null, noteBox(v));
     $("side").replaceChildren(...sidePanel(v));
     for (const b of document.querySelectorAll(".list button")) b.setAttribute("aria-current", b.dataset.conversation === id ? "true" : "false");

@@ -9,6 +9,7 @@ import type { Agent } from "../agent/agent.ts";
 import { type ConversationHandler, createInboundProcessor, recordOnlyHandler } from "../conversations/inbound-processor.ts";
 import { handoffEvents } from "../handoff/handoff-events.ts";
 import { withHandoffRules } from "../handoff/handoff-inbound.ts";
+import { createOpenAIMessageTranslator } from "../handoff/message-translator.ts";
 import { createOfflineEmbedder } from "../knowledge/embed/offline-embedder.ts";
 import { createOpenAIEmbedder } from "../knowledge/embed/openai-embedder.ts";
 import { createIngestor, type Ingestor } from "../knowledge/ingest/ingestor.ts";
@@ -215,7 +216,13 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
       events: handoffEvents,
       orders,
       waitAlertSeconds: (opts.handoff?.waitAlertMinutes ?? 5) * 60,
-      llmConfigured: Boolean(opts.openai?.apiKey),
+      translator: opts.openai?.apiKey
+        ? createOpenAIMessageTranslator({
+            apiKey: opts.openai.apiKey,
+            baseUrl: opts.openai.baseUrl,
+            model: opts.openai.chatModel ?? "gpt-4o-mini",
+          })
+        : undefined,
     },
     appSecret: opts.appSecret,
     verifyToken: opts.verifyToken,

@@ -116,6 +116,14 @@ describe("parseConfig rejects invalid values with readable errors naming the var
     expect(errors({ WHATSAPP_PHONE_NUMBER_ID: "abc" })).toEqual(["WHATSAPP_PHONE_NUMBER_ID: must be digits"]);
   });
 
+  it("refuses a chunk overlap that is not smaller than the chunk size, and sizes out of range", () => {
+    expect(errors({ KB_CHUNK_MAX_TOKENS: "100", KB_CHUNK_OVERLAP_TOKENS: "100" })).toEqual([
+      "KB_CHUNK_OVERLAP_TOKENS: must be smaller than KB_CHUNK_MAX_TOKENS",
+    ]);
+    expect(errors({ KB_CHUNK_MAX_TOKENS: "10" })[0]).toMatch(/^KB_CHUNK_MAX_TOKENS: /);
+    expect(parseConfig({ KB_CHUNK_MAX_TOKENS: "400", KB_CHUNK_OVERLAP_TOKENS: "60" }).ok).toBe(true);
+  });
+
   it("lists the allowed log levels", () => {
     const [err] = errors({ LOG_LEVEL: "loud" });
     expect(err).toMatch(/^LOG_LEVEL:/);

@@ -52,6 +52,9 @@ export const ConfigSchema = z.object({
     .min(1024)
     .max(500 * 1024 * 1024)
     .default(25 * 1024 * 1024),
+  /** Knowledge chunk size and overlap in tokens (defaults chosen by `npm run bench:chunking`, see chunk-document.ts). */
+  KB_CHUNK_MAX_TOKENS: z.coerce.number().int().min(50).max(4000).default(250),
+  KB_CHUNK_OVERLAP_TOKENS: z.coerce.number().int().min(0).max(1000).default(40),
   /** Handoffs waiting this long without a human reply are flagged in the agent API and the console. */
   HANDOFF_WAIT_ALERT_MINUTES: z.coerce.number().min(0.1).max(1440).default(5),
 });
@@ -72,7 +75,10 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   // An empty (or blank) variable means "unset", so `PORT=` in a .env file falls back to the default instead of
   // coercing to 0 (and `LOG_LEVEL=` does not fail the enum).
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
-  const parsed = ConfigSchema.safeParse(present);
+  const parsed = ConfigSchema.refine((c) => c.KB_CHUNK_OVERLAP_TOKENS < c.KB_CHUNK_MAX_TOKENS, {
+    path: ["KB_CHUNK_OVERLAP_TOKENS"],
+    message: "must be smaller than KB_CHUNK_MAX_TOKENS",
+  }).safeParse(present);
   if (!parsed.success) {
     return {
       ok: false,

@@ -90,7 +90,13 @@ async function add(paths: string[]): Promise<number> {
     if (unchanged) console.log(`= ${title}: unchanged (document ${document.id}, ${document.status})`);
     else ids.set(document.id, title);
   }
-  const ingestor = createIngestor({ pool: db.pool, embedder, logger, onProgress: drawProgress });
+  const ingestor = createIngestor({
+    pool: db.pool,
+    embedder,
+    logger,
+    onProgress: drawProgress,
+    chunkOptions: { maxTokens: config.KB_CHUNK_MAX_TOKENS, overlapTokens: config.KB_CHUNK_OVERLAP_TOKENS },
+  });
   await ingestor.drain();
   process.stderr.write("\n");
   let failed = 0;

@@ -49,6 +49,7 @@ async function main(): Promise<void> {
       chatModel: config.LLM_MODEL,
     },
     kbMaxUploadBytes: config.KB_MAX_UPLOAD_BYTES,
+    kbChunkOptions: { maxTokens: config.KB_CHUNK_MAX_TOKENS, overlapTokens: config.KB_CHUNK_OVERLAP_TOKENS },
     workerConcurrency: config.WORKER_CONCURRENCY,
     // ERP integrations name their secrets by env var (never stored); they are read from here at call time.
     erp: { secretEnv: process.env },

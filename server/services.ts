@@ -14,7 +14,7 @@ import { createOfflineEmbedder } from "../knowledge/embed/offline-embedder.ts";
 import { createOpenAIEmbedder } from "../knowledge/embed/openai-embedder.ts";
 import { createIngestor, type Ingestor } from "../knowledge/ingest/ingestor.ts";
 import { createOpenAITranslator } from "../knowledge/store/openai-translator.ts";
-import type { Embedder } from "../knowledge/types.ts";
+import type { ChunkOptions, Embedder } from "../knowledge/types.ts";
 import type { Database } from "../lib/db.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMetrics } from "../lib/metrics.ts";
@@ -61,6 +61,8 @@ export type ServiceOptions = {
   /** Replaces the embedder (tests). */
   embedder?: Embedder;
   kbMaxUploadBytes?: number;
+  /** Chunk size and overlap in tokens; default DEFAULT_CHUNK_OPTIONS. */
+  kbChunkOptions?: ChunkOptions;
   /** Replaces the WhatsApp client (tests). */
   client?: WhatsAppClient;
   /** Delays of the sandbox's sent/delivered/read status webhooks; tests use 0. */
@@ -166,7 +168,12 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
           model: opts.openai.embeddingModel ?? "text-embedding-3-small",
         })
       : createOfflineEmbedder());
-  const ingestor = createIngestor({ pool: db.pool, embedder, logger });
+  const ingestor = createIngestor({
+    pool: db.pool,
+    embedder,
+    logger,
+    ...(opts.kbChunkOptions ? { chunkOptions: opts.kbChunkOptions } : {}),
+  });
   const secretEnv = opts.erp?.secretEnv ?? {};
   const backends = createOrderBackends({
     pool: db.pool,

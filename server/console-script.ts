@@ -160,6 +160,7 @@ export const CONSOLE_SCRIPT = `
       el("dt", {}, "Tags"), el("dd", {}, c.tags.join(", ") || "—")), el("h2", {}, "Orders"), orders];
   }
   async function openConversation(id) {
+    const sameConversation = current === id;
     current = id;
     const r = await api("/conversations/" + id + (translateOn ? "?translate=true" : ""));
     if (r.status !== 200) return toast((r.body.error && r.body.error.message) || "Cannot open the conversation.");
@@ -169,9 +170,14 @@ export const CONSOLE_SCRIPT = `
     // The translate toggle exists only when the server has an LLM to translate with.
     const toggle = v.translation.available ? el("label", {}, el("input", { type: "checkbox", id: "translate", checked: translateOn,
       onchange: (e) => { translateOn = e.target.checked; openConversation(id); } }), " Translate (to " + v.translation.agentLanguage + ", replies to the customer's language)") : null;
+    // Live re-renders must not lose what the agent is typing (or where the focus is).
+    const drafts = sameConversation ? { reply: $("reply")?.value, note: $("note")?.value, focus: document.activeElement?.id } : {};
     $("conversation").replaceChildren(el("h2", {}, (v.customer.name || "Customer") + " · conversation " + v.conversation.id), toggle,
       summaryPanel(v.handoff), transcript(v), actions(v), mine ? replyBox(v) : null, noteBox(v));
     $("side").replaceChildren(...sidePanel(v));
+    if (drafts.reply && $("reply")) $("reply").value = drafts.reply;
+    if (drafts.note && $("note")) $("note").value = drafts.note;
+    if (drafts.focus && $(drafts.focus)) $(drafts.focus).focus();
     for (const b of document.querySelectorAll(".list button")) b.setAttribute("aria-current", b.dataset.conversation === id ? "true" : "false");
     const log = $("conversation").querySelector(".transcript");
     if (log && log.lastElementChild) log.lastElementChild.scrollIntoView({ block: "nearest" });

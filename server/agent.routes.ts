@@ -3,30 +3,21 @@
  * session cookie: the queue, claiming, the conversation view, replies and templates through the outbox, notes,
  * transfer, resolve, and the live event stream (server-sent events).
  */
-import { createRoute, type Hook, OpenAPIHono, z } from "@hono/zod-openapi";
+import { type Hook, OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { streamSSE } from "hono/streaming";
-import { TemplateValueSchema } from "../compliance/template-store.ts";
+import { addNote, sendAgentTemplate, sendAgentText } from "../handoff/agent-messages.ts";
 import { createSession, deleteSession, findAgentByToken, listAgents, updateAgent } from "../handoff/agent-store.ts";
-import {
-  type ActionDeps,
-  type ActionRefusal,
-  addNote,
-  claimHandoff,
-  resolveHandoff,
-  sendAgentTemplate,
-  sendAgentText,
-  transferHandoff,
-} from "../handoff/handoff-actions.ts";
+import { type ActionDeps, type ActionRefusal, claimHandoff, resolveHandoff, transferHandoff } from "../handoff/handoff-actions.ts";
 import { getConversationView, listHandoffs, readCustomerLanguage, translateCustomerMessages } from "../handoff/handoff-views.ts";
 import type { MessageTranslator } from "../handoff/message-translator.ts";
 import { pullNextForAgent } from "../handoff/routing.ts";
 import { AppError } from "../lib/errors.ts";
 import type { QueueResult } from "../outbox/queue-message.ts";
 import type { OrderDeps } from "../tools/orders/order-service.ts";
+import { agentApi } from "./agent.openapi.ts";
 import { type AgentEnv, agentAuth, SESSION_COOKIE } from "./agent-session.ts";
-import { ErrorSchema, NumericId } from "./route-helpers.ts";
 import { validationHook } from "./validation.ts";
 
 export type AgentRouteDeps = ActionDeps & {
@@ -37,127 +28,6 @@ export type AgentRouteDeps = ActionDeps & {
 };
 
 const MAX_BODY_BYTES = 64 * 1024;
-const json = (schema: z.ZodType, description: string) => ({ description, content: { "application/json": { schema } } });
-const err = (description: string) => json(ErrorSchema, description);
-const Loose = z.record(z.string(), z.unknown());
-const common = { 400: err("Invalid request"), 401: err("No valid agent token or session"), 404: err("Unknown id") };
-const conflict = { 403: err("Another agent holds it"), 409: err("Conflict (already claimed, resolved, window closed)") };
-const secured = { security: [{ bearer: [] }] };
-const IdParam = z.object({ id: NumericId });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true as const, content: { "application/json": { schema } } } });
-
-const routes = {
-  handoffs: createRoute({
-    method: "get",
-    path: "/handoffs",
-    ...secured,
-    request: { query: z.object({ status: z.enum(["waiting", "mine", "all"]).default("waiting") }) },
-    responses: { 200: json(z.object({ handoffs: z.array(Loose) }), "Handoffs"), ...common },
-  }),
-  claim: createRoute({
-    method: "post",
-    path: "/handoffs/{id}/claim",
-    ...secured,
-    request: { params: IdParam },
-    responses: { 200: json(Loose, "Claimed (or already yours)"), ...common, ...conflict },
-  }),
-  transfer: createRoute({
-    method: "post",
-    path: "/handoffs/{id}/transfer",
-    ...secured,
-    request: {
-      params: IdParam,
-      ...body(
-        z.union([
-          z.object({ agentId: NumericId, note: z.string().max(2000).optional() }).strict(),
-          z.object({ skill: z.string().regex(/^[a-zA-Z0-9][\w-]{0,39}$/), note: z.string().max(2000).optional() }).strict(),
-        ]),
-      ),
-    },
-    responses: { 200: json(Loose, "Transferred"), ...common, ...conflict },
-  }),
-  resolve: createRoute({
-    method: "post",
-    path: "/handoffs/{id}/resolve",
-    ...secured,
-    request: {
-      params: IdParam,
-      ...body(
-        z.object({
-          returnToBot: z.boolean(),
-          csat: z.boolean().default(false).describe("Ask the customer for a 1-5 rating"),
-          csatQuestion: z.string().min(1).max(1000).default("How would you rate the help you got today? (1 = poor, 5 = excellent)"),
-        }),
-      ),
-    },
-    responses: { 200: json(Loose, "Resolved"), ...common, ...conflict },
-  }),
-  conversation: createRoute({
-    method: "get",
-    path: "/conversations/{id}",
-    ...secured,
-    request: { params: IdParam, query: z.object({ translate: z.enum(["true", "false"]).default("false") }) },
-    responses: { 200: json(Loose, "Transcript, summary, customer, orders"), ...common },
-  }),
-  message: createRoute({
-    method: "post",
-    path: "/conversations/{id}/messages",
-    ...secured,
-    request: {
-      params: IdParam,
-      ...body(
-        z.object({
-          text: z.string().trim().min(1).max(4096),
-          clientId: z
-            .string()
-            .regex(/^[\w-]{1,64}$/)
-            .optional(),
-          translate: z.boolean().default(false).describe("Send in the customer's language (needs an LLM)"),
-        }),
-      ),
-    },
-    responses: { 202: json(Loose, "Queued in the outbox"), ...common, ...conflict },
-  }),
-  template: createRoute({
-    method: "post",
-    path: "/conversations/{id}/template",
-    ...secured,
-    request: {
-      params: IdParam,
-      ...body(
-        z.object({
-          name: z.string().min(1).max(512),
-          language: z.string().min(2).max(15),
-          parameters: z.array(TemplateValueSchema).max(20).default([]),
-          clientId: z
-            .string()
-            .regex(/^[\w-]{1,64}$/)
-            .optional(),
-        }),
-      ),
-    },
-    responses: {
-      202: json(Loose, "Queued in the outbox"),
-      422: err("Template unknown, unapproved or badly filled"),
-      ...common,
-      ...conflict,
-    },
-  }),
-  note: createRoute({
-    method: "post",
-    path: "/conversations/{id}/notes",
-    ...secured,
-    request: { params: IdParam, ...body(z.object({ text: z.string().trim().min(1).max(4000) })) },
-    responses: { 201: json(Loose, "Note stored (never sent)"), ...common },
-  }),
-  status: createRoute({
-    method: "post",
-    path: "/status",
-    ...secured,
-    request: body(z.object({ status: z.enum(["online", "away"]) })),
-    responses: { 200: json(Loose, "Status changed; coming online pulls waiting handoffs"), ...common },
-  }),
-};
 
 /** Maps a typed refusal to the error response. */
 function refuse(r: ActionRefusal | { ok: false; code: "unknown_agent" }): never {
@@ -226,13 +96,13 @@ export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
     return c.json({ agents: agents.map(({ id, name, skills, languages, status }) => ({ id, name, skills, languages, status })) });
   });
 
-  app.openapi(routes.status, async (c) => {
+  app.openapi(agentApi.status, async (c) => {
     const me = c.get("agent");
     const updated = await updateAgent(deps.pool, me.tenantId, me.id, { status: c.req.valid("json").status });
     const pulled = updated?.agent.status === "online" ? await pullNextForAgent(deps.pool, me.id, deps.events) : [];
     return c.json({ agent: updated?.agent, pulled }, 200);
   });
-  app.openapi(routes.handoffs, async (c) => {
+  app.openapi(agentApi.handoffs, async (c) => {
     const me = c.get("agent");
     const handoffs = await listHandoffs(deps.pool, me.tenantId, {
       filter: c.req.valid("query").status,
@@ -241,17 +111,17 @@ export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
     });
     return c.json({ handoffs }, 200);
   });
-  app.openapi(routes.claim, async (c) => {
+  app.openapi(agentApi.claim, async (c) => {
     const r = await claimHandoff(deps, c.get("agent"), c.req.valid("param").id);
     if (!r.ok) refuse(r);
     return c.json({ handoffId: c.req.valid("param").id, conversationId: r.conversationId, assignee: c.get("agent").id }, 200);
   });
-  app.openapi(routes.transfer, async (c) => {
+  app.openapi(agentApi.transfer, async (c) => {
     const r = await transferHandoff(deps, c.get("agent"), c.req.valid("param").id, c.req.valid("json"), c.req.valid("json").note);
     if (!r.ok) refuse(r);
     return c.json({ assigneeId: r.assigneeId, status: r.assigneeId ? "assigned" : "waiting" }, 200);
   });
-  app.openapi(routes.resolve, async (c) => {
+  app.openapi(agentApi.resolve, async (c) => {
     const b = c.req.valid("json");
     const r = await resolveHandoff(deps, c.get("agent"), c.req.valid("param").id, {
       returnToBot: b.returnToBot,
@@ -260,7 +130,7 @@ export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
     if (!r.ok) refuse(r);
     return c.json({ resolved: true, owner: b.returnToBot ? "bot" : "closed", csatQueued: r.csatQueued }, 200);
   });
-  app.openapi(routes.conversation, async (c) => {
+  app.openapi(agentApi.conversation, async (c) => {
     const me = c.get("agent");
     const view = await getConversationView(deps, me.tenantId, c.req.valid("param").id);
     if (!view) refuse({ ok: false, code: "not_found" });
@@ -274,7 +144,7 @@ export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
     }
     return c.json({ ...view, translation: { available: Boolean(deps.translator), agentLanguage } }, 200);
   });
-  app.openapi(routes.message, async (c) => {
+  app.openapi(agentApi.message, async (c) => {
     const me = c.get("agent");
     const conversationId = c.req.valid("param").id;
     const { text, clientId, translate } = c.req.valid("json");
@@ -287,11 +157,11 @@ export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
     });
     return sent(await sendAgentText(deps, me, conversationId, translated ?? text, clientId, { original: text, language }));
   });
-  app.openapi(routes.template, async (c) => {
+  app.openapi(agentApi.template, async (c) => {
     const { clientId, ...t } = c.req.valid("json");
     return sent(await sendAgentTemplate(deps, c.get("agent"), c.req.valid("param").id, t, clientId));
   });
-  app.openapi(routes.note, async (c) => {
+  app.openapi(agentApi.note, async (c) => {
     const r = await addNote(deps, c.get("agent"), c.req.valid("param").id, c.req.valid("json").text);
     if (!r.ok) refuse(r);
     return c.json({ noteId: r.noteId }, 201);

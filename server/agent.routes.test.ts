@@ -56,6 +56,21 @@ const handoffFor = (conversationId: string) =>
     summary: SAMPLE_SUMMARY,
   });
 
+describe("API description", () => {
+  it("documents the agent and agent admin endpoints in /openapi.json", async () => {
+    const doc = (await (await h.app.request("/openapi.json")).json()) as { paths: Record<string, unknown> };
+    for (const path of [
+      "/agent/handoffs",
+      "/agent/handoffs/{id}/claim",
+      "/agent/conversations/{id}/messages",
+      "/admin/agents",
+      "/admin/agents/{id}",
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+  });
+});
+
 describe("/admin/agents", () => {
   it("creates, lists, reads and updates agents; the token is shown once and stored hashed", async () => {
     const created = await newAgent({ name: "Ana", skills: ["Returns"], languages: ["ES"], maxConcurrent: 3 });

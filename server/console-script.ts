@@ -196,6 +196,8 @@ export const CONSOLE_SCRIPT = `
     $("console").dataset.agent = me.body.agent.id;
     agents = (await api("/agents")).body.agents || [];
     await loadLists();
+    // Waiting times and the waiting-too-long flag move with the clock, not only with events.
+    setInterval(loadLists, 30000);
     const events = new EventSource("/agent/events");
     events.addEventListener("ready", () => { $("live").textContent = "live"; $("console").dataset.live = "true"; });
     events.onerror = () => { $("live").textContent = "reconnecting…"; };

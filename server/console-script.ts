@@ -36,7 +36,7 @@ export const CONSOLE_SCRIPT = `
     return;
   }
 
-  let current = null, agents = [], translateOn = false;
+  let current = null, agents = [], translateOn = false, statusTimer = 0;
   const minutes = (iso) => Math.max(0, Math.floor((Date.now() - new Date(iso).getTime()) / 60000));
 
   function renderList(id, handoffs, emptyText) {
@@ -179,6 +179,11 @@ export const CONSOLE_SCRIPT = `
     if (drafts.note && $("note")) $("note").value = drafts.note;
     if (drafts.focus && $(drafts.focus)) $(drafts.focus).focus();
     for (const b of document.querySelectorAll(".list button")) b.setAttribute("aria-current", b.dataset.conversation === id ? "true" : "false");
+    // Delivery statuses arrive as webhooks, not console events: re-read while a reply is still on its way.
+    clearTimeout(statusTimer);
+    if (v.transcript.some((m) => m.direction === "outbound" && ["queued", "sending", "accepted", "sent"].includes(m.status))) {
+      statusTimer = setTimeout(() => { if (current === id) openConversation(id); }, 3000);
+    }
     const log = $("conversation").querySelector(".transcript");
     if (log && log.lastElementChild) log.lastElementChild.scrollIntoView({ block: "nearest" });
   }

@@ -29,11 +29,15 @@ export function createOfflineAgentModel(opts: OfflineModelOptions = {}): AgentMo
     provider: "offline",
     model: "offline-extractive",
     async respond(input): Promise<RespondOutput> {
+      const best = input.passages[0];
       const intent = input.tools.some((t) => t.name === "get_order_status") ? detectOrderIntent(input.turnText) : null;
-      if (intent) return respondToOrder(input, intent);
+      // "How long does delivery take?" names no order, only the topic: a passage that answers it wins over
+      // listing the customer's orders (found by the evals, issue 8). A number, "where is my order", cancel or
+      // return stay with the tools.
+      const generalQuestion = intent?.kind === "list" && (best?.similarity ?? 0) >= answerAt;
+      if (intent && !generalQuestion) return respondToOrder(input, intent);
       const vars = { business: input.profile.businessName, topics: input.profile.topics.join(", ") };
       if (isGreetingOnly(input.turnText)) return text(phrase(input.language, "greeting", vars), true, "small_talk");
-      const best = input.passages[0];
       if (best && (best.similarity ?? 0) >= answerAt) return text(extractAnswer(best, input.language), true, "answer");
       const scope = Math.max(best?.similarity ?? 0, topicOverlap(input.turnText, input.profile.topics, input.profile.description));
       if (scope < scopeAt) return text(phrase(input.language, "refusal", vars), true, "refusal");

@@ -1,6 +1,7 @@
 /**
  * Layer rules from ../shared/docs/STYLE.md: no cycles; lib/ imports nothing of ours outside lib/; nothing
- * imports server/ (tests and the composition root inside server/ are the exception); evals/ only reach agent/.
+ * imports server/ (tests and the composition root inside server/ are the exception); evals/ only reach agent/ (and the
+ * server's test kits, to run the full path).
  */
 module.exports = {
   forbidden: [
@@ -16,8 +17,20 @@ module.exports = {
       name: "nothing-imports-server",
       comment: "server/ is the outermost layer; only its own files, benchmarks and scripts may import it",
       severity: "error",
-      from: { path: "^(lib|agent|tools|knowledge|whatsapp|conversations|tenants|compliance|outbox|sandbox|handoff|evals)/" },
+      from: { path: "^(lib|agent|tools|knowledge|whatsapp|conversations|tenants|compliance|outbox|sandbox|handoff)/" },
       to: { path: "^server/" },
+    },
+    {
+      name: "evals-only-reach-agent",
+      comment:
+        "evals/ drive the agent; to run the same path the server runs (signed webhook → worker → graph → outbox) they may " +
+        "also use the server's test kits (server/testing.ts, server/agent-testing.ts) and the default tenant's id, nothing else",
+      severity: "error",
+      from: { path: "^evals/" },
+      to: {
+        pathNot: "^(agent/|evals/|server/(agent-)?testing\\.ts$|tenants/tenant-store\\.ts$|node_modules/)",
+        dependencyTypesNot: ["core"],
+      },
     },
     {
       name: "domains-do-not-import-agent",

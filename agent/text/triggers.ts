@@ -185,8 +185,11 @@ const GENERAL_PURPOSE = compilePhrases([
   "schrijf (een )?(gedicht|essay|code|verhaal)",
 ]);
 
-const GREETING_ONLY =
-  /^(hi|hello|hey|hiya|good (morning|afternoon|evening)|hola|buenas( tardes| noches| dias)?|buenos dias|ola|oi|bom dia|boa (tarde|noite)|bonjour|bonsoir|salut|hallo|guten (tag|morgen|abend)|servus|moin|ciao|buongiorno|buonasera|merhaba|selam|halo|hai|selamat (pagi|siang|sore|malam)|namaste|नमस्ते|مرحبا|السلام عليكم|你好|您好|こんにちは|こんばんは|おはよう|привет|здравствуйте|hoi|goedemorgen|thanks|thank you|gracias|obrigad[oa]|merci|danke|grazie|tesekkurler|terima kasih|shukriya|धन्यवाद|شكرا|谢谢|ありがとう|спасибо|bedankt)[\s!.,?😊🙂👋]*$/u;
+const GREETING =
+  "(?:hi|hello|hey|hiya|good (morning|afternoon|evening)|hola|buenas( tardes| noches| dias)?|buenos dias|ola|oi|bom dia|boa (tarde|noite)|bonjour|bonsoir|salut|hallo|guten (tag|morgen|abend)|servus|moin|ciao|buongiorno|buonasera|merhaba|selam|halo|hai|selamat (pagi|siang|sore|malam)|namaste|नमस्ते|مرحبا|السلام عليكم|你好|您好|こんにちは|こんばんは|おはよう|привет|здравствуйте|hoi|goedemorgen|thanks|thank you|gracias|obrigad[oa]|merci|danke|grazie|tesekkurler|terima kasih|shukriya|धन्यवाद|شكرا|谢谢|ありがとう|спасибо|bedankt)(?: (?:there|team|everyone|all|todos|tudo bem|a todos))?";
+const GREETING_SEP = "[\\s!.,?😊🙂👋]";
+/** One to four greetings or thanks and nothing else ("Olá, bom dia!", "hi there, thanks"). */
+const GREETING_ONLY = new RegExp(`^${GREETING}(?:${GREETING_SEP}+${GREETING}){0,3}${GREETING_SEP}*$`, "u");
 
 const YES = new Set([
   "yes",

@@ -36,7 +36,7 @@ const FRANC_ONLY = Object.keys(ISO3);
 const SHORT_WORDS: [string, RegExp][] = [
   [
     "es",
-    /\b(hola|gracias|escribeme|escribe|donde|quiero|necesito|ayuda|cuando|buenas|envio|devolucion|por favor|tengo|esta|hablar|cuanto|puedo)\b/,
+    /\b(hola|gracias|escribeme|escribe|donde|quiero|necesito|ayuda|cuando|buenas|envio|devolucion|por favor|tengo|esta|hablar|cuanto|puedo|eres|usted|soy)\b/,
   ],
   ["pt", /\b(ola|oi|obrigad[oa]|onde|quero|preciso|ajuda|encomenda|meu|minha|voce|nao|bom dia|falar|uma|estou)\b/],
   ["fr", /\b(bonjour|bonsoir|salut|merci|commande|ou est|je veux|aide|quand|livraison|ma|mon|est-ce|oui)\b/],
@@ -62,6 +62,8 @@ export function detectLanguage(text: string, fallback: string): string {
   if (/\p{Script=Thai}/u.test(t)) return "th";
   if (/\p{Script=Greek}/u.test(t)) return "el";
   if (/\p{Script=Cyrillic}/u.test(t)) return /[іїєґ]/iu.test(t) ? "uk" : "ru";
+  // Inverted question and exclamation marks are written only in Spanish ("¿Eres un humano?").
+  if (/[¿¡]/u.test(t)) return "es";
   const letters = t.replace(/[^\p{L}\s]/gu, "").trim();
   const folded = foldText(t);
   // Short messages: distinctive words beat trigram statistics (franc reads "Voglio parlare con una persona" as Spanish).

@@ -1,19 +1,19 @@
 /**
  * The agent (issue 6): owns turning inbound customer messages into replies or hand-offs. `createAgent` builds the
- * graph (checkpointed with PostgresSaver on the shared pool, its tables in the `agent_checkpoints` schema), and
+ * graph (checkpointed with PostgresSaver, one statement per checkpoint, on the shared pool, its tables in the `agent_checkpoints` schema), and
  * returns the `ConversationHandler` the inbound processor calls. The handler only schedules: messages of one
  * conversation that arrive within `burstWindowMs` of each other form one turn, and a message that arrives while a
  * turn runs makes that turn's reply stale and the turn run again with everything.
  */
 
 import type { BaseCheckpointSaver } from "@langchain/langgraph";
-import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import type pg from "pg";
 import type { ConversationHandler } from "../conversations/inbound-processor.ts";
 import { createHandoff } from "../handoff/handoff-store.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { QueueDeps } from "../outbox/queue-message.ts";
 import type { OrderDeps } from "../tools/orders/order-service.ts";
+import { BatchedPostgresSaver } from "./checkpoint-saver.ts";
 import { type AgentGraph, compileAgentGraph } from "./graph.ts";
 import type { AgentModel } from "./model/model-port.ts";
 import type { HandoffPort } from "./nodes/escalate.ts";
@@ -56,7 +56,7 @@ type Slot = { tenantId: string; timer: NodeJS.Timeout | undefined; running: bool
 export async function createAgent(opts: AgentOptions): Promise<Agent> {
   let checkpointer = opts.checkpointer;
   if (!checkpointer) {
-    const saver = new PostgresSaver(opts.pool, undefined, { schema: CHECKPOINT_SCHEMA });
+    const saver = new BatchedPostgresSaver(opts.pool, CHECKPOINT_SCHEMA);
     await saver.setup();
     checkpointer = saver;
   }

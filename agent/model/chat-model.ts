@@ -56,13 +56,20 @@ export function createChatAgentModel(chat: BaseChatModel, opts: ChatAgentModelOp
   return model;
 }
 
-// Messages are immutable once in the history: count each one once.
-const tokenCache = new WeakMap<BaseMessage, number>();
+/**
+ * Token counts by message text. History messages come back from the checkpoint as new objects every turn, so a
+ * cache keyed by object never hits; keyed by text, each message is counted once per process (while it stays among
+ * the most recent TOKEN_CACHE_SIZE texts).
+ */
+const TOKEN_CACHE_SIZE = 5_000;
+const tokenCache = new Map<string, number>();
 function tokensOf(m: BaseMessage): number {
-  let n = tokenCache.get(m);
+  const text = typeof m.content === "string" ? m.content : JSON.stringify(m.content);
+  let n = tokenCache.get(text);
   if (n === undefined) {
-    n = countTokens(typeof m.content === "string" ? m.content : JSON.stringify(m.content)) + 4;
-    tokenCache.set(m, n);
+    n = countTokens(text) + 4;
+    if (tokenCache.size >= TOKEN_CACHE_SIZE) tokenCache.delete(tokenCache.keys().next().value as string);
+    tokenCache.set(text, n);
   }
   return n;
 }

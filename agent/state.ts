@@ -1,6 +1,8 @@
 /**
  * The graph's state. `history`, `language` and `ungroundedStreak` carry over between turns in the checkpoint (thread
  * = conversation); the rest describe the current turn and are reset by every invocation's input (`turnInput`).
+ * `history` keeps the newest MAX_HISTORY_MESSAGES only: the whole list is serialized into every checkpoint and read
+ * back every turn, so an unbounded history made each turn slower than the last.
  */
 
 import type { BaseMessage } from "@langchain/core/messages";
@@ -27,10 +29,26 @@ export type Outcome = "answer" | "no_answer" | "refusal" | "small_talk" | "bot_d
 /** Where the guard sends the turn. */
 export type GuardRoute = "confirm" | "retrieve" | "reply" | "escalate";
 
+/**
+ * Messages of earlier turns kept in the checkpoint: 50 exchanges. The model gets at most a 3,000-token tail of them
+ * by default (model/chat-model.ts), which 100 messages of ~26 tokens already fill; only a long run of very short
+ * messages loses context the model would otherwise have seen. The extractive hand-off summary reads these too.
+ */
+export const MAX_HISTORY_MESSAGES = 100;
+
+/** `messagesStateReducer`, then the newest MAX_HISTORY_MESSAGES, starting on a customer message. */
+export function boundedHistoryReducer(current: BaseMessage[], update: BaseMessage[]): BaseMessage[] {
+  const merged = messagesStateReducer(current, update);
+  if (merged.length <= MAX_HISTORY_MESSAGES) return merged;
+  let start = merged.length - MAX_HISTORY_MESSAGES;
+  while (start < merged.length && merged[start]?.getType() !== "human") start += 1;
+  return merged.slice(start);
+}
+
 const replace = <T>(initial: () => T) => Annotation<T>({ reducer: (_old: T, next: T) => next, default: initial });
 
 export const AgentState = Annotation.Root({
-  history: Annotation<BaseMessage[]>({ reducer: messagesStateReducer, default: () => [] }),
+  history: Annotation<BaseMessage[]>({ reducer: boundedHistoryReducer, default: () => [] }),
   language: replace<string>(() => "en"),
   ungroundedStreak: replace<number>(() => 0),
   turnText: replace<string>(() => ""),

@@ -8,7 +8,7 @@
 import { AIMessage, type BaseMessage } from "@langchain/core/messages";
 import { formatCitation } from "../prompt.ts";
 import type { Passage } from "../state.ts";
-import { detectOrderIntent, type OrderIntent } from "../text/intents.ts";
+import { detectOrderIntent, detectVerification, type OrderIntent, type Verification } from "../text/intents.ts";
 import { foldText } from "../text/match.ts";
 import { phrase } from "../text/phrases.ts";
 import { isGreetingOnly } from "../text/triggers.ts";
@@ -29,6 +29,8 @@ export function createOfflineAgentModel(opts: OfflineModelOptions = {}): AgentMo
     provider: "offline",
     model: "offline-extractive",
     async respond(input): Promise<RespondOutput> {
+      const verification = input.tools.some((t) => t.name === "verify_identity") ? detectVerification(input.turnText) : null;
+      if (verification) return respondToVerification(input, verification);
       const best = input.passages[0];
       const intent = input.tools.some((t) => t.name === "get_order_status") ? detectOrderIntent(input.turnText) : null;
       // "How long does delivery take?" names no order, only the topic: a passage that answers it wins over
@@ -44,6 +46,30 @@ export function createOfflineAgentModel(opts: OfflineModelOptions = {}): AgentMo
       return text(phrase(input.language, "noAnswer"), false, "no_answer");
     },
   };
+}
+
+/**
+ * The customer sent an order number with its e-mail or postal code (usually after being asked to verify): check
+ * them with `verify_identity`, then answer the order question as usual, from the steps after the verification.
+ */
+function respondToVerification(input: RespondInput, v: Verification): RespondOutput {
+  const results = toolResults(input.steps);
+  const verified = results.find((r) => r.name === "verify_identity");
+  if (!verified) {
+    return call("verify_identity", { order_id: v.orderId, ...(v.email ? { email: v.email } : { postal_code: v.postalCode }) });
+  }
+  if (parse(verified.content)?.ok !== true) return text(composeOrderReply(input.language, [verified]), true, "order_update");
+  const intent = detectOrderIntent(input.turnText) ?? { kind: "status" as const, orderId: v.orderId };
+  const afterVerification = input.steps.filter(
+    (m) =>
+      !(m.getType() === "tool" && (m as BaseMessage & { name?: string }).name === "verify_identity") &&
+      !(
+        m.getType() === "ai" &&
+        (m as AIMessage).tool_calls?.every((c) => c.name === "verify_identity") &&
+        (m as AIMessage).tool_calls?.length
+      ),
+  );
+  return respondToOrder({ ...input, steps: afterVerification }, intent);
 }
 
 function respondToOrder(input: RespondInput, intent: OrderIntent): RespondOutput {
@@ -70,6 +96,7 @@ function respondToOrder(input: RespondInput, intent: OrderIntent): RespondOutput
 }
 
 type OrderJson = {
+  ok?: boolean;
   order?: {
     order_id: string;
     tracking_ids?: string[];

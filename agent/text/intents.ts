@@ -173,3 +173,20 @@ export function detectOrderIntent(text: string): OrderIntent | null {
   if (findPhrase(WHERE, text)) return { kind: "track", orderId };
   return { kind: orderId ? "status" : "list", orderId };
 }
+
+const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u;
+// A postal code only where the message names it, so an order or phone number is never taken for one.
+const POSTAL_CODE =
+  /(?:postal code|post ?code|zip(?: code)?|c[oó]digo postal|cep|code postal|plz|postleitzahl|cap|kode pos|posta kodu)\s*[:#]?\s*([A-Z0-9][A-Z0-9 -]{1,9}[A-Z0-9])/iu;
+
+export type Verification = { orderId: string; email?: string; postalCode?: string };
+
+/** An order number with the e-mail address or postal code used on it: the details `verify_identity` checks. */
+export function detectVerification(text: string): Verification | null {
+  const orderId = detectOrderIntent(text)?.orderId;
+  if (!orderId) return null;
+  const email = EMAIL.exec(text)?.[0];
+  if (email) return { orderId, email };
+  const postalCode = POSTAL_CODE.exec(text)?.[1]?.trim();
+  return postalCode ? { orderId, postalCode } : null;
+}

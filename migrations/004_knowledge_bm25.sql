@@ -46,6 +46,12 @@ RETURNS TABLE (term text, tf integer) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   GROUP BY u.lexeme
 $$;
 
+-- BM25's weight of a term in a chunk (k1 = 1.2, b = 0.75): tf saturation, length relative to the tenant's average.
+CREATE FUNCTION knowledge_bm25_impact(tf integer, length integer, chunks bigint, total_length bigint)
+RETURNS real LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT (tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * greatest(length, 1) * chunks / greatest(total_length, 1)::float8)))::real
+$$;
+
 CREATE FUNCTION knowledge_chunks_index_terms() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   INSERT INTO knowledge_stats AS s (tenant_id, chunks, total_length)
@@ -56,7 +62,7 @@ BEGIN
   WITH postings AS (
     INSERT INTO knowledge_postings (tenant_id, term, impact, chunk_id, document_id)
     SELECT a.tenant_id, t.term,
-           (t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * greatest(a.tokens, 1) * s.chunks / greatest(s.total_length, 1)::float8)))::real,
+           knowledge_bm25_impact(t.tf, a.tokens, s.chunks, s.total_length),
            a.id, a.document_id
     FROM added a
     JOIN knowledge_stats s ON s.tenant_id = a.tenant_id
@@ -112,7 +118,7 @@ INSERT INTO knowledge_stats (tenant_id, chunks, total_length)
 SELECT tenant_id, count(*), sum(greatest(tokens, 1)) FROM knowledge_chunks GROUP BY tenant_id;
 INSERT INTO knowledge_postings (tenant_id, term, impact, chunk_id, document_id)
 SELECT c.tenant_id, t.term,
-       (t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * greatest(c.tokens, 1) * s.chunks / greatest(s.total_length, 1)::float8)))::real,
+       knowledge_bm25_impact(t.tf, c.tokens, s.chunks, s.total_length),
        c.id, c.document_id
 FROM knowledge_chunks c
 JOIN knowledge_stats s ON s.tenant_id = c.tenant_id

@@ -11,24 +11,13 @@
 
 import { OFFLINE_EMBEDDER_MODEL } from "../knowledge/embed/offline-embedder.ts";
 import type { Database } from "../lib/db.ts";
+import { createRandom } from "../lib/random.ts";
 import { BENCH_TENANT } from "./lib-bench-db.ts";
 
 const VOCABULARY = 20_000;
 const WORDS_PER_CHUNK = 80;
 const CHUNKS_PER_DOCUMENT = 100;
 const SYLLABLES = ["ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "ve", "du", "sha", "tor", "len", "bri", "qua", "zen"];
-
-/** Deterministic PRNG (mulberry32) so runs compare. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pseudo-word i of the vocabulary (distinct for distinct i). */
 function word(i: number): string {

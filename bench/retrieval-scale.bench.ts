@@ -10,9 +10,10 @@
  */
 import { createOfflineEmbedder } from "../knowledge/embed/offline-embedder.ts";
 import { searchKnowledge } from "../knowledge/store/hybrid-search.ts";
+import { createRandom } from "../lib/random.ts";
 import { BENCH_TENANT, openBenchDatabase } from "./lib-bench-db.ts";
 import { ms, percentile, printTable, writeResults } from "./lib-report.ts";
-import { createRandom, type LoadReport, loadSyntheticCorpus, syntheticQuery } from "./lib-synthetic.ts";
+import { type LoadReport, loadSyntheticCorpus, syntheticQuery } from "./lib-synthetic.ts";
 import { searchVectorBaseline } from "./lib-vector-baseline.ts";
 
 const DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/switchboard_test";

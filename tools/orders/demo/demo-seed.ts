@@ -4,6 +4,8 @@
  * events. Same `seed` and `now` give the same store; dates are relative to `now` so a fresh start has orders that
  * are still on their way.
  */
+
+import { createRandom } from "../../../lib/random.ts";
 import { type Address, ORDER_STATUSES, type OrderItem, type OrderStatus } from "../ports.ts";
 import type { DemoStoreData, TrackingEventRow } from "./demo-store.ts";
 
@@ -94,7 +96,7 @@ export function demoPhone(n: number): string {
 
 /** The generated demo store. */
 export function generateDemoStore(opts: { seed?: number; now?: Date; customers?: number } = {}): DemoStoreData {
-  const rand = mulberry32(opts.seed ?? 20_251_127);
+  const rand = createRandom(opts.seed ?? 20_251_127);
   const now = (opts.now ?? new Date()).getTime();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
@@ -243,16 +245,4 @@ function ascii(s: string): string {
     .normalize("NFD")
     .replace(/[^A-Za-z0-9]/g, "")
     .toLowerCase();
-}
-
-/** A small seeded PRNG (mulberry32): the same seed always gives the same store. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -3,8 +3,9 @@
  * customer's. A port with an adapter over any OpenAI-compatible chat model; without an LLM there is no translator
  * and the console does not offer the toggle.
  */
-import { ChatOpenAI } from "@langchain/openai";
+
 import { z } from "zod";
+import { createOpenAIChat } from "../lib/openai-chat.ts";
 
 export type MessageTranslator = {
   /** Translates each text into `language` (ISO 639-1), in order. */
@@ -17,14 +18,7 @@ export function createOpenAIMessageTranslator(opts: {
   model: string;
   timeoutMs?: number;
 }): MessageTranslator {
-  const llm = new ChatOpenAI({
-    apiKey: opts.apiKey,
-    model: opts.model,
-    temperature: 0,
-    timeout: opts.timeoutMs ?? 15_000,
-    maxRetries: 1,
-    ...(opts.baseUrl ? { configuration: { baseURL: opts.baseUrl } } : {}),
-  });
+  const llm = createOpenAIChat({ ...opts, timeoutMs: opts.timeoutMs ?? 15_000, maxRetries: 1 });
   const structured = llm.withStructuredOutput(z.object({ translations: z.array(z.string()) }), {
     name: "translations",
     method: "functionCalling",

@@ -3,7 +3,7 @@
  * a timeout and retries, behind the chat-model provider. Prices (USD per million tokens, list prices) give the
  * per-turn cost estimate; an unknown model records tokens without a cost.
  */
-import { ChatOpenAI } from "@langchain/openai";
+import { createOpenAIChat } from "../../lib/openai-chat.ts";
 import { createChatAgentModel, type Pricing } from "./chat-model.ts";
 import type { AgentModel } from "./model-port.ts";
 
@@ -25,14 +25,7 @@ export type OpenAIModelOptions = {
 };
 
 export function createOpenAIAgentModel(opts: OpenAIModelOptions): AgentModel {
-  const chat = new ChatOpenAI({
-    apiKey: opts.apiKey,
-    model: opts.model,
-    temperature: 0,
-    timeout: opts.timeoutMs ?? 20_000,
-    maxRetries: opts.maxRetries ?? 2,
-    ...(opts.baseUrl ? { configuration: { baseURL: opts.baseUrl } } : {}),
-  });
+  const chat = createOpenAIChat({ ...opts, timeoutMs: opts.timeoutMs ?? 20_000, maxRetries: opts.maxRetries ?? 2 });
   return createChatAgentModel(chat, {
     provider: "openai",
     model: opts.model,

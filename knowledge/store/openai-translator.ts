@@ -1,6 +1,6 @@
 /** A `QueryTranslator` over any OpenAI-compatible chat model (structured output via function calling). */
-import { ChatOpenAI } from "@langchain/openai";
 import { z } from "zod";
+import { createOpenAIChat } from "../../lib/openai-chat.ts";
 import type { QueryTranslator } from "./cross-language.ts";
 
 export function createOpenAITranslator(opts: {
@@ -9,14 +9,7 @@ export function createOpenAITranslator(opts: {
   model: string;
   timeoutMs?: number;
 }): QueryTranslator {
-  const llm = new ChatOpenAI({
-    apiKey: opts.apiKey,
-    model: opts.model,
-    temperature: 0,
-    timeout: opts.timeoutMs ?? 10_000,
-    maxRetries: 1,
-    ...(opts.baseUrl ? { configuration: { baseURL: opts.baseUrl } } : {}),
-  });
+  const llm = createOpenAIChat({ ...opts, timeoutMs: opts.timeoutMs ?? 10_000, maxRetries: 1 });
   const schema = z.object({ translations: z.array(z.object({ language: z.string(), text: z.string() })) });
   const structured = llm.withStructuredOutput(schema, { name: "translations", method: "functionCalling" });
   return {

@@ -13,15 +13,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const JSON_HEADERS = { "content-type": "application/json" };
-async function customerSays(from: string, text: string): Promise<string> {
-  await h.admin("/sandbox/inbound", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ from, name: "Noa", text }) });
-  await h.worker.idle();
-  const { rows } = await h.db.pool.query(
-    "SELECT c.id::text FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE cu.wa_id = $1",
-    [from],
-  );
-  return rows[0].id;
-}
+const customerSays = async (from: string, text: string) => (await h.customerSays(from, text, "Noa")).id;
 async function agentToken(body: Record<string, unknown>): Promise<{ id: string; token: string }> {
   return (await h.admin("/admin/agents", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(body) })).json();
 }

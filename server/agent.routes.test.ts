@@ -13,18 +13,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 const JSON_HEADERS = { "content-type": "application/json" };
-async function customerSays(from: string, text: string) {
-  expect(
-    (await h.admin("/sandbox/inbound", { method: "POST", body: JSON.stringify({ from, name: "Lucía", text }), headers: JSON_HEADERS }))
-      .status,
-  ).toBe(202);
-  await h.worker.idle();
-  const { rows } = await h.db.pool.query(
-    "SELECT c.id::text AS id FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE cu.wa_id = $1",
-    [from],
-  );
-  return rows[0].id as string;
-}
+const customerSays = async (from: string, text: string) => (await h.customerSays(from, text)).id;
 const settle = async () => {
   await h.sender.idle();
   await h.sandbox?.settled();

@@ -12,20 +12,7 @@ afterAll(async () => {
 });
 
 /** Writes as a customer through the sandbox (a signed webhook through the real path) and waits for the worker. */
-async function customerSays(from: string, text: string, name = "Lucía") {
-  const res = await h.admin("/sandbox/inbound", {
-    method: "POST",
-    body: JSON.stringify({ from, name, text }),
-    headers: { "content-type": "application/json" },
-  });
-  expect(res.status).toBe(202);
-  await h.worker.idle();
-  const { rows } = await h.db.pool.query(
-    "SELECT c.id::text AS id, cu.id::text AS customer FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE cu.wa_id = $1",
-    [from],
-  );
-  return rows[0] as { id: string; customer: string };
-}
+const customerSays = (from: string, text: string, name?: string) => h.customerSays(from, text, name);
 const sandboxMessages = async (to: string) => (await (await h.admin(`/sandbox/messages?to=${to}`)).json()).messages;
 const settle = async () => {
   await h.sender.idle();

@@ -25,6 +25,11 @@ export type TestHarness = Services & {
   /** POSTs a body to the webhook, signed with the app secret unless `signature` is given (null = no header). */
   postWebhook(body: string | object, opts?: { signature?: string | null }): Promise<Response>;
   admin(path: string, init?: RequestInit): Promise<TestResponse>;
+  /**
+   * A customer message through the sandbox (signed webhook, worker done): the ids of the customer's conversation
+   * and customer record. Throws when the sandbox refuses it.
+   */
+  customerSays(from: string, text: string, name?: string): Promise<{ id: string; customer: string }>;
   close(): Promise<void>;
 };
 
@@ -54,6 +59,11 @@ export async function startHarness(
     ...(opts.kbMaxUploadBytes ? { kbMaxUploadBytes: opts.kbMaxUploadBytes } : {}),
     ...(opts.agent ? { agent: opts.agent } : {}),
   });
+  const admin = (path: string, init: RequestInit = {}): Promise<TestResponse> => {
+    const headers = new Headers(init.headers);
+    if (!headers.has("authorization")) headers.set("authorization", `Bearer ${TEST_SECRETS.adminToken}`);
+    return Promise.resolve(services.app.request(path, { ...init, headers }));
+  };
   return {
     ...services,
     db,
@@ -64,10 +74,21 @@ export async function startHarness(
       if (sig !== null) headers["x-hub-signature-256"] = sig;
       return Promise.resolve(services.app.request("/webhooks/whatsapp", { method: "POST", body: raw, headers }));
     },
-    admin(path, init = {}) {
-      const headers = new Headers(init.headers);
-      if (!headers.has("authorization")) headers.set("authorization", `Bearer ${TEST_SECRETS.adminToken}`);
-      return Promise.resolve(services.app.request(path, { ...init, headers }));
+    admin,
+    async customerSays(from, text, name = "Lucía") {
+      const res = await admin("/sandbox/inbound", {
+        method: "POST",
+        body: JSON.stringify({ from, name, text }),
+        headers: { "content-type": "application/json" },
+      });
+      if (res.status !== 202) throw new Error(`sandbox inbound answered ${res.status}: ${await res.text()}`);
+      await services.worker.idle();
+      const { rows } = await db.pool.query<{ id: string; customer: string }>(
+        "SELECT c.id::text AS id, cu.id::text AS customer FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE cu.wa_id = $1",
+        [from],
+      );
+      if (!rows[0]) throw new Error(`no conversation recorded for ${from}`);
+      return rows[0];
     },
     async close() {
       await services.stop();

@@ -185,15 +185,7 @@ export async function confirmPendingAction(deps: OrderDeps, d: Decision): Promis
   if ("done" in claim) return claim.done;
   const a = claim.action;
   const result = await execute(deps, a);
-  const audit = {
-    tenantId: a.tenantId,
-    conversationId: a.conversationId,
-    actor: d.actor,
-    erpCustomerId: a.erpCustomerId,
-    action: a.kind,
-    orderId: a.orderId,
-    pendingActionId: a.id,
-  };
+  const audit = auditOf(a, d.actor);
   if (result.ok) {
     const outcome = {
       ok: true as const,
@@ -231,6 +223,19 @@ export async function confirmPendingAction(deps: OrderDeps, d: Decision): Promis
   return failed;
 }
 
+/** The audit fields every decision on a pending action records (who, which action, which order). */
+function auditOf(a: PendingAction, actor: string) {
+  return {
+    tenantId: a.tenantId,
+    conversationId: a.conversationId,
+    actor,
+    erpCustomerId: a.erpCustomerId,
+    action: a.kind,
+    orderId: a.orderId,
+    pendingActionId: a.id,
+  };
+}
+
 function execute(deps: OrderDeps, a: PendingAction): Promise<WriteResult<Order>> {
   const opts = { idempotencyKey: a.idempotencyKey };
   switch (a.kind) {
@@ -254,16 +259,7 @@ export async function rejectPendingAction(
     if (a.status === "rejected") return { ok: true as const, pending_action_id: a.id, summary: a.summary };
     if (a.status !== "pending") return failure(a.status, `This request is already ${a.status}.`, a.id);
     await setPendingStatus(tx, a.id, "rejected");
-    await recordAudit(tx, {
-      tenantId: a.tenantId,
-      conversationId: a.conversationId,
-      actor: d.actor,
-      erpCustomerId: a.erpCustomerId,
-      action: a.kind,
-      orderId: a.orderId,
-      pendingActionId: a.id,
-      outcome: "rejected",
-    });
+    await recordAudit(tx, { ...auditOf(a, d.actor), outcome: "rejected" });
     return { ok: true as const, pending_action_id: a.id, summary: a.summary };
   });
 }

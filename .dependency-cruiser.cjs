@@ -11,13 +11,17 @@ module.exports = {
       comment: "lib/ (env, db, errors, logger) must not depend on any domain folder",
       severity: "error",
       from: { path: "^lib/" },
-      to: { path: "^(agent|tools|knowledge|server|evals|whatsapp|conversations|tenants|compliance|outbox|sandbox|handoff|customers|campaigns|reports|privacy|bench|scripts)/" },
+      to: {
+        path: "^(agent|tools|knowledge|server|evals|whatsapp|conversations|tenants|compliance|outbox|sandbox|handoff|customers|campaigns|reports|privacy|bench|scripts)/",
+      },
     },
     {
       name: "nothing-imports-server",
       comment: "server/ is the outermost layer; only its own files, benchmarks and scripts may import it",
       severity: "error",
-      from: { path: "^(lib|agent|tools|knowledge|whatsapp|conversations|tenants|compliance|outbox|sandbox|handoff|customers|campaigns|reports|privacy)/" },
+      from: {
+        path: "^(lib|agent|tools|knowledge|whatsapp|conversations|tenants|compliance|outbox|sandbox|handoff|customers|campaigns|reports|privacy)/",
+      },
       to: { path: "^server/" },
     },
     {

@@ -14,6 +14,9 @@ ALTER TABLE customers
   ADD COLUMN attributes        jsonb NOT NULL DEFAULT '{}',
   -- Set when the customer's personal data was erased (GDPR): the row stays as an anonymous anchor for aggregates.
   ADD COLUMN erased_at         timestamptz;
+-- An erased customer keeps no identity at all.
+ALTER TABLE customers DROP CONSTRAINT customers_check,
+  ADD CONSTRAINT customers_identity CHECK (bsuid IS NOT NULL OR wa_id IS NOT NULL OR erased_at IS NOT NULL);
 CREATE INDEX customers_tenant_contact ON customers (tenant_id, last_contact_at DESC NULLS LAST, id DESC);
 
 -- Tags: automatic ones are recomputed from the conversation record and say why; manual ones are never touched by the

@@ -62,6 +62,8 @@ export type TurnRecord = {
   decision: string | null;
   reason: string | null;
   language: string | null;
+  /** What the customer's messages were about (agent/text/intents.ts classifyIntent). */
+  intent: string | null;
   durationMs: number;
   reply: string | null;
   trace: TurnTrace;
@@ -71,8 +73,8 @@ export async function insertTurn(db: Queryable, t: TurnRecord): Promise<void> {
   const m = t.trace.model;
   await db.query(
     `INSERT INTO agent_turns (tenant_id, conversation_id, message_ids, status, decision, reason, language, provider, model,
-       input_tokens, output_tokens, cost_usd, duration_ms, reply, trace)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+       input_tokens, output_tokens, cost_usd, duration_ms, reply, trace, intent)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
     [
       t.tenantId,
       t.conversationId,
@@ -89,6 +91,7 @@ export async function insertTurn(db: Queryable, t: TurnRecord): Promise<void> {
       Math.round(t.durationMs),
       t.reply,
       JSON.stringify(t.trace),
+      t.intent,
     ],
   );
 }

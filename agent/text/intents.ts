@@ -3,7 +3,9 @@
  * where an order is, wants to cancel it, return it, or see their orders. Words in en, es, pt, fr, de, it, tr, id, hi,
  * ar, zh, ja, ru and nl.
  */
+import { COMPLAINT, DEFECT, PRODUCT, PURCHASE } from "./intent-phrases.ts";
 import { compilePhrases, findPhrase } from "./match.ts";
+import { angerScore, findHumanRequest, isBotQuestion, isGreetingOnly, STRONG_ANGER_SCORE } from "./triggers.ts";
 
 export type OrderIntent = { kind: "track" | "cancel" | "return" | "status" | "list"; orderId: string | null };
 
@@ -172,6 +174,40 @@ export function detectOrderIntent(text: string): OrderIntent | null {
   if (findPhrase(MY_ORDERS, text) && !orderId) return { kind: "list", orderId };
   if (findPhrase(WHERE, text)) return { kind: "track", orderId };
   return { kind: orderId ? "status" : "list", orderId };
+}
+
+/** What a customer's message is about, for reports and automatic tags; 'purchase' is price, stock or checkout. */
+export const CUSTOMER_INTENTS = [
+  "orders",
+  "returns",
+  "product_question",
+  "complaint",
+  "purchase",
+  "human_request",
+  "small_talk",
+  "other",
+] as const;
+export type CustomerIntent = (typeof CUSTOMER_INTENTS)[number];
+
+/**
+ * Classifies a message deterministically (no model: the same text always gets the same intent, in every language
+ * the phrase lists cover). The first match wins, from the most to the least actionable: a request for a person, a
+ * complaint (explicit, or strong anger), a return or refund, a defect report, an order with a number or a
+ * tracking/cancel question, a buying question, any other order question, a product question, a greeting or thanks.
+ */
+export function classifyIntent(text: string): CustomerIntent {
+  if (!text.trim()) return "other";
+  if (findHumanRequest(text)) return "human_request";
+  if (findPhrase(COMPLAINT, text) || angerScore(text) >= STRONG_ANGER_SCORE) return "complaint";
+  const order = detectOrderIntent(text);
+  if (order?.kind === "return" || findPhrase(RETURN, text)) return "returns";
+  if (findPhrase(DEFECT, text)) return "complaint";
+  if (order && (order.orderId || order.kind === "track" || order.kind === "cancel")) return "orders";
+  if (findPhrase(PURCHASE, text)) return "purchase";
+  if (order) return "orders";
+  if (findPhrase(PRODUCT, text)) return "product_question";
+  if (isGreetingOnly(text) || isBotQuestion(text)) return "small_talk";
+  return "other";
 }
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/u;

@@ -16,6 +16,7 @@ import type { AgentGraph } from "./graph.ts";
 import { invokeTurn } from "./invoke-turn.ts";
 import type { AgentModel } from "./model/model-port.ts";
 import type { TenantProfile } from "./profile.ts";
+import { classifyIntent } from "./text/intents.ts";
 import { insertTurn, latestInboundId, loadPendingMessages, markMessagesHandled, type PendingMessage } from "./turn-store.ts";
 
 export type TurnRunnerDeps = {
@@ -28,6 +29,8 @@ export type TurnRunnerDeps = {
   readProfile(tenantId: string): Promise<TenantProfile>;
   /** Marks the customer's message read and shows the typing indicator (WhatsApp's `markRead`). */
   markRead?: ((phoneNumberId: string, wamid: string) => Promise<unknown>) | undefined;
+  /** After a turn is recorded (the customer record: language, ERP link, automatic tags); failures are only logged. */
+  afterTurn?: ((turn: { tenantId: string; conversationId: string; language: string | null }) => Promise<void>) | undefined;
 };
 
 export type TurnOutcome = { kind: "idle" } | { kind: "sent" | "escalated" | "failed" } | { kind: "stale"; remove: string[] };
@@ -53,12 +56,13 @@ export async function runConversationTurn(
     deps.orders && who
       ? { tenantId: conv.tenantId, conversationId: conv.conversationId, customer: { bsuid: who.bsuid, phone: who.waId } }
       : null;
+  const text = turnText(pending);
   try {
     const result = await invokeTurn(deps.graph, {
       tenantId: conv.tenantId,
       conversationId: conv.conversationId,
       threadId: `${conv.conversationId}:${botContextSince ? botContextSince.getTime() : 0}`,
-      text: turnText(pending),
+      text,
       profile: await deps.readProfile(conv.tenantId),
       tools: deps.orders && orderContext ? createOrderTools(orderContext, deps.orders) : [],
       orderContext,
@@ -72,6 +76,7 @@ export async function runConversationTurn(
       decision: result.outcome,
       reason: result.reason,
       language: result.language,
+      intent: classifyIntent(text),
       reply: result.reply,
       trace: result.trace,
     };
@@ -91,6 +96,9 @@ export async function runConversationTurn(
     if (!queued.ok) deps.logger.warn({ conversationId: conv.conversationId, code: queued.code }, "agent reply not queued");
     await markMessagesHandled(pool, conv.conversationId, last.id);
     await insertTurn(pool, { ...record, status: escalated ? "escalated" : "replied", durationMs: performance.now() - started });
+    await deps
+      .afterTurn?.({ ...conv, language: result.language })
+      .catch((err: unknown) => deps.logger.warn({ err }, "after-turn update failed"));
     return { kind: escalated ? "escalated" : "sent" };
   } catch (err) {
     deps.logger.error({ err, conversationId: conv.conversationId }, "agent turn failed");

@@ -4,6 +4,7 @@
  * `message_statuses`. Writes take a client so callers can run them inside their own transaction.
  */
 import type pg from "pg";
+import { regionFromPhone } from "../customers/customer-region.ts";
 import type { MessageEvent, StatusEvent, UserRef } from "../whatsapp/events.ts";
 
 type Queryable = Pick<pg.PoolClient, "query">;
@@ -13,6 +14,7 @@ export type RecordedInbound = { conversationId: string; customerId: string; mess
 /** Stores an inbound message (idempotent on its wamid) and updates the customer and conversation. */
 export async function recordInbound(db: Queryable, tenantId: string, ev: MessageEvent): Promise<RecordedInbound> {
   const customerId = await upsertCustomer(db, tenantId, ev.from);
+  await recordContact(db, customerId, ev.occurredAt, ev.from.waId);
   const { rows: conv } = await db.query<{ id: string }>(
     `INSERT INTO conversations (tenant_id, customer_id, phone_number_id, last_inbound_at, last_message_at)
      VALUES ($1, $2, $3, $4, $4)
@@ -77,6 +79,37 @@ async function findCustomer(db: Queryable, tenantId: string, column: "bsuid" | "
 export async function changeCustomerNumber(db: Queryable, tenantId: string, customerId: string, newWaId: string): Promise<void> {
   await db.query("UPDATE customers SET wa_id = NULL WHERE tenant_id = $1 AND wa_id = $2 AND id <> $3", [tenantId, newWaId, customerId]);
   await db.query("UPDATE customers SET wa_id = $2, updated_at = now() WHERE id = $1", [customerId, newWaId]);
+  await setRegion(db, customerId, newWaId);
+}
+
+/**
+ * Widens the customer's first/last contact to include `at` (out-of-order safe) and places them by the phone's country
+ * code. A time zone an admin set by hand (time_zone_source 'manual') is never replaced.
+ */
+export async function recordContact(db: Queryable, customerId: string, at: Date | string, waId: string | null | undefined): Promise<void> {
+  const region = regionFromPhone(waId);
+  await db.query(
+    `UPDATE customers SET first_contact_at = LEAST(COALESCE(first_contact_at, $2), $2),
+       last_contact_at = GREATEST(COALESCE(last_contact_at, $2), $2),
+       country = COALESCE($3, country),
+       time_zone = CASE WHEN $4::text IS NULL OR time_zone_source = 'manual' THEN time_zone ELSE $4 END,
+       time_zone_source = CASE WHEN $4::text IS NULL OR time_zone_source = 'manual' THEN time_zone_source ELSE 'phone' END
+     WHERE id = $1`,
+    [customerId, at, region?.country ?? null, region?.timeZone ?? null],
+  );
+}
+
+/** Sets the country (and, unless set by hand, the time zone) from a phone number. */
+export async function setRegion(db: Queryable, customerId: string, waId: string | null | undefined): Promise<void> {
+  const region = regionFromPhone(waId);
+  if (!region) return;
+  await db.query(
+    `UPDATE customers SET country = $2,
+       time_zone = CASE WHEN time_zone_source = 'manual' THEN time_zone ELSE $3 END,
+       time_zone_source = CASE WHEN time_zone_source = 'manual' THEN time_zone_source ELSE 'phone' END
+     WHERE id = $1`,
+    [customerId, region.country, region.timeZone],
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import type pg from "pg";
-import { type Agent, createAgent } from "../agent/agent.ts";
+import { type Agent, type AgentOptions, createAgent } from "../agent/agent.ts";
 import { seedDemoKnowledgeIfEmpty } from "../agent/demo-knowledge.ts";
 import type { AgentModel } from "../agent/model/model-port.ts";
 import { createOfflineAgentModel } from "../agent/model/offline-model.ts";
@@ -40,6 +40,7 @@ export async function createAgentServices(deps: {
   client: WhatsAppClient;
   openai?: { apiKey?: string | undefined; baseUrl?: string | undefined; chatModel?: string | undefined } | undefined;
   options: AgentServiceOptions;
+  afterTurn?: AgentOptions["afterTurn"];
 }): Promise<Agent> {
   const { openai, options } = deps;
   const model =
@@ -68,5 +69,6 @@ export async function createAgentServices(deps: {
     markRead: (phoneNumberId, wamid) => deps.client.markRead(phoneNumberId, wamid, { typing: true }),
     burstWindowMs: options.burstWindowMs,
     modelTimeoutMs: options.modelTimeoutMs,
+    afterTurn: deps.afterTurn,
   });
 }

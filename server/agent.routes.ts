@@ -18,6 +18,7 @@ import type { QueueResult } from "../outbox/queue-message.ts";
 import type { OrderDeps } from "../tools/orders/order-service.ts";
 import { agentApi } from "./agent.openapi.ts";
 import { type AgentEnv, agentAuth, SESSION_COOKIE } from "./agent-session.ts";
+import { registerAgentTagRoutes } from "./agent-tags.routes.ts";
 import { validationHook } from "./validation.ts";
 
 export type AgentRouteDeps = ActionDeps & {
@@ -166,6 +167,7 @@ export function agentRoutes(deps: AgentRouteDeps): OpenAPIHono<AgentEnv> {
     if (!r.ok) refuse(r);
     return c.json({ noteId: r.noteId }, 201);
   });
+  registerAgentTagRoutes(app, deps);
 
   // Live updates for the console: queue changes and new messages of this agent's tenant.
   app.get("/events", (c) => {

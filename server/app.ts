@@ -1,6 +1,7 @@
 /** Builds the HTTP app from its dependencies; no I/O here (see `services.ts` and `main.ts`). */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type pg from "pg";
+import type { CustomerActivity } from "../customers/customer-activity.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Metrics } from "../lib/metrics.ts";
 import type { Migration } from "../lib/migrate.ts";
@@ -30,6 +31,8 @@ export type AppDeps = {
   integrations: IntegrationRouteDeps;
   /** Human handoff: the agent API and the console. */
   handoff: AgentRouteDeps;
+  /** Keeps customer records and tags current (tagging settings changes recompute a tenant). */
+  customers?: CustomerActivity | undefined;
   /** Present when no access token is configured: the fake Graph API, its admin routes and the simulator. */
   sandbox?: Sandbox | undefined;
   appSecret: string;

@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import type { Agent } from "../agent/agent.ts";
 import { type ConversationHandler, createInboundProcessor, recordOnlyHandler } from "../conversations/inbound-processor.ts";
+import { type CustomerActivity, createCustomerActivity } from "../customers/customer-activity.ts";
 import { handoffEvents } from "../handoff/handoff-events.ts";
 import { withHandoffRules } from "../handoff/handoff-inbound.ts";
 import { createOpenAIMessageTranslator } from "../handoff/message-translator.ts";
@@ -87,6 +88,8 @@ export type Services = {
   sandbox: Sandbox | undefined;
   /** Present when the agent answers inbound messages. */
   agent: Agent | undefined;
+  /** Customer records and automatic tags, kept current after turns and handoff changes. */
+  customers: CustomerActivity;
   embedder: Embedder;
   ingestor: Ingestor;
   /** What the agent passes to `createOrderTools(ctx, orders)` and `confirmPendingAction(orders, ...)`. */
@@ -183,6 +186,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ...(opts.erp?.fetch ? { fetch: opts.erp.fetch } : {}),
   });
   const orders = { pool: db.pool, orders: backends.orders, shipments: backends.shipments, queue, logger, backends };
+  const customers = createCustomerActivity({ pool: db.pool, logger, erp: backends.orders, events: handoffEvents });
   const translator = opts.openai?.apiKey
     ? createOpenAITranslator({ apiKey: opts.openai.apiKey, baseUrl: opts.openai.baseUrl, model: opts.openai.chatModel ?? "gpt-4o-mini" })
     : undefined;
@@ -198,6 +202,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
       client,
       openai: opts.openai,
       options: opts.agent,
+      afterTurn: (turn) => customers.afterTurn(turn),
     });
   }
   const worker = createEventWorker({ pool: db.pool, process, logger, concurrency: opts.workerConcurrency ?? 8, ...opts.worker });
@@ -209,6 +214,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     store,
     metrics,
     sandbox,
+    customers,
     knowledge: {
       pool: db.pool,
       embedder,
@@ -247,17 +253,20 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     ingestor,
     orders,
     agent,
+    customers,
     start() {
       worker.start();
       sender.start();
       media.start();
       ingestor.start();
+      customers.start();
       agent?.recover().catch((err: unknown) => logger.warn({ err }, "agent recovery failed"));
     },
     async stop() {
       await store.drain();
       await worker.stop();
       await agent?.stop();
+      await customers.stop();
       await sender.stop();
       await media.stop();
       await ingestor.stop();

@@ -3,7 +3,7 @@ import { createTenant } from "../tenants/tenant-store.ts";
 import { startHarness, type TestHarness, type TestResponse } from "./testing.ts";
 
 let h: TestHarness;
-const ids: Record<string, string> = {};
+const ids = { mx: "", es: "", us: "" };
 const JSON_HEADERS = { "content-type": "application/json" };
 const patch = (id: string, body: unknown, headers: Record<string, string> = {}) =>
   h.admin(`/admin/customers/${id}`, { method: "PATCH", body: JSON.stringify(body), headers: { ...JSON_HEADERS, ...headers } });

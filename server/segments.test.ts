@@ -3,7 +3,7 @@ import { createTenant } from "../tenants/tenant-store.ts";
 import { startHarness, type TestHarness } from "./testing.ts";
 
 let h: TestHarness;
-const ids: Record<string, string> = {};
+const ids = { mx: "", br: "", de: "" };
 const JSON_HEADERS = { "content-type": "application/json" };
 const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
   h.admin(path, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { ...JSON_HEADERS, ...headers } });

@@ -157,7 +157,25 @@ export const CONSOLE_SCRIPT = `
     return [el("h2", {}, "Customer"), el("dl", {},
       el("dt", {}, "Name"), el("dd", {}, c.name || "—"), el("dt", {}, "WhatsApp"), el("dd", {}, c.identities.waId || c.identities.userId || "—"),
       el("dt", {}, "Language"), el("dd", {}, c.language || "—"), el("dt", {}, "Marketing opt-in"), el("dd", {}, c.marketingConsent.replace("_", " ")),
-      el("dt", {}, "Tags"), el("dd", {}, c.tags.join(", ") || "—")), el("h2", {}, "Orders"), orders];
+      el("dt", {}, "Tags"), el("dd", {}, c.tags.join(", ") || "—"),
+      el("dt", {}, "Customer tags"), tagEditor(v.conversation.id)), el("h2", {}, "Orders"), orders];
+  }
+  // Automatic tags show their reason on hover; manual ones can be removed, and any agent can add one.
+  function tagEditor(conversationId) {
+    const box = el("dd", { id: "tags" }, "…");
+    const change = async (body) => {
+      const r = await api("/conversations/" + conversationId + "/tags", { method: "PATCH", body: JSON.stringify(body) });
+      toast(r.status === 200 ? "Tags saved." : (r.body.error && r.body.error.message) || "Tag not saved.");
+      if (r.status === 200) openConversation(conversationId);
+    };
+    api("/conversations/" + conversationId + "/tags").then((r) => {
+      if (r.status !== 200) return box.replaceChildren("—");
+      const input = el("input", { id: "tag-add", placeholder: "add a tag", maxlength: 64, size: 12, "aria-label": "Add a tag" });
+      box.replaceChildren(...r.body.tags.map((t) => el("span", { class: "tag", title: (t.source === "auto" ? "automatic: " : "") + (t.reason || "") },
+        t.tag, t.source === "manual" ? el("button", { type: "button", "aria-label": "Remove tag " + t.tag, onclick: () => change({ remove: [t.tag] }) }, "×") : null, " ")),
+        el("form", { onsubmit: (e) => { e.preventDefault(); const tag = input.value.trim().toLowerCase(); if (tag) change({ add: [tag] }); } }, input));
+    });
+    return box;
   }
   async function openConversation(id) {
     const sameConversation = current === id;

@@ -1,5 +1,6 @@
 /** The customer list's query, shared by `GET /admin/customers` and `GET /admin/segments/:id/customers`. */
 import { z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
 import type pg from "pg";
 import { decodeCursor } from "../customers/customer-store.ts";
 import { type SegmentFilter, SegmentFilterSchema } from "../customers/segment-filter.ts";
@@ -58,3 +59,11 @@ export function cursorOfQuery(raw: string | undefined) {
   if (!cursor) throw new AppError("bad_request", "bad cursor", { userMessage: "Invalid cursor: pass nextCursor from the previous page." });
   return cursor;
 }
+
+/** Customer, segment and tagging writes are small JSON documents: anything over 64 KB is refused before parsing. */
+export const smallJsonBody = bodyLimit({
+  maxSize: 64 * 1024,
+  onError: () => {
+    throw new AppError("payload_too_large", "admin request body too large", { userMessage: "Request body over 64 KB." });
+  },
+});

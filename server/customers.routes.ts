@@ -12,7 +12,7 @@ import { getCustomerProfile, listCustomers } from "../customers/customer-store.t
 import { CustomerPatchSchema, updateCustomer } from "../customers/customer-update.ts";
 import { AppError } from "../lib/errors.ts";
 import type { AppEnv } from "./app-env.ts";
-import { CustomerListQuery, cursorOfQuery, filtersOfQuery } from "./customer-query.ts";
+import { CustomerListQuery, cursorOfQuery, filtersOfQuery, smallJsonBody } from "./customer-query.ts";
 import { ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
 import { segmentRoutes } from "./segments.routes.ts";
 import { validationHook } from "./validation.ts";
@@ -51,6 +51,7 @@ const patch = createRoute({
   method: "patch",
   path: "/customers/{id}",
   security: [{ bearer: [] }],
+  middleware: smallJsonBody,
   request: {
     headers: TenantHeader,
     params: IdParam,

@@ -216,6 +216,9 @@ describe("PATCH /admin/customers/:id", () => {
     const huge = Object.fromEntries(Array.from({ length: 45 }, (_, j) => [`b${j}`, "y".repeat(200)]));
     expect((await patch(ids.es, { attributes: huge })).status).toBe(413);
     expect((await (await h.admin(`/admin/customers/${ids.es}`)).json()).attributes).toEqual({});
+    const oversized = await patch(ids.mx, { name: "x".repeat(70 * 1024) });
+    expect(oversized.status).toBe(413);
+    expect((await oversized.json()).error.code).toBe("payload_too_large");
     expect((await patch("999999", { name: "x" })).status).toBe(404);
     expect((await patch(ids.mx, { name: "x" }, { "x-tenant-id": "t2" })).status).toBe(404);
     expect((await patch(ids.mx, { name: "x" }, { authorization: "Bearer nope" })).status).toBe(401);

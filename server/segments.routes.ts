@@ -10,7 +10,7 @@ import { createSegment, deleteSegment, getSegment, listSegments, SegmentInputSch
 import { readTaggingSettings, saveTaggingSettings, TaggingSettingsSchema } from "../customers/tagging-settings.ts";
 import { AppError } from "../lib/errors.ts";
 import type { AppEnv } from "./app-env.ts";
-import { CustomerListQuery, cursorOfQuery, filtersOfQuery } from "./customer-query.ts";
+import { CustomerListQuery, cursorOfQuery, filtersOfQuery, smallJsonBody } from "./customer-query.ts";
 import { ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
 import { validationHook } from "./validation.ts";
 
@@ -31,6 +31,7 @@ const routes = {
     method: "post",
     path: "/segments",
     ...secured,
+    middleware: smallJsonBody,
     request: { headers: TenantHeader, ...body(SegmentInputSchema) },
     responses: { 201: json(Loose, "Created, with its customer count"), ...errors, ...conflict },
   }),
@@ -52,6 +53,7 @@ const routes = {
     method: "put",
     path: "/segments/{id}",
     ...secured,
+    middleware: smallJsonBody,
     request: { headers: TenantHeader, params: IdParam, ...body(SegmentInputSchema) },
     responses: { 200: json(Loose, "Replaced"), ...errors, ...conflict },
   }),
@@ -80,6 +82,7 @@ const routes = {
     method: "put",
     path: "/settings/tagging",
     ...secured,
+    middleware: smallJsonBody,
     request: { headers: TenantHeader, ...body(TaggingSettingsSchema) },
     responses: { 200: json(TaggingSettingsSchema, "Stored; the tenant's automatic tags are being recomputed"), ...errors },
   }),

@@ -73,6 +73,7 @@ describe("/admin/segments", () => {
       expect((await send("POST", "/admin/segments", body)).status, JSON.stringify(body)).toBe(400);
     }
     expect((await h.admin("/admin/segments", { method: "POST", body: "{", headers: JSON_HEADERS })).status).toBe(400);
+    expect((await send("POST", "/admin/segments", { name: "big", filter: { q: "x".repeat(70 * 1024) } })).status).toBe(413);
     const t2 = { "x-tenant-id": "t2" };
     expect((await send("GET", `/admin/segments/${segment.id}`, undefined, t2)).status).toBe(404);
     expect((await send("PUT", `/admin/segments/${segment.id}`, { name: "Mine", filter: {} }, t2)).status).toBe(404);
@@ -120,6 +121,8 @@ describe("/admin/settings/tagging", () => {
       expect((await send("PUT", "/admin/settings/tagging", body)).status, JSON.stringify(body)).toBe(400);
     }
     expect((await send("PUT", "/admin/settings/tagging", {}, { authorization: "Bearer nope" })).status).toBe(401);
+    const many = { intents: { extraKeywords: { purchase: Array.from({ length: 5000 }, (_, i) => `keyword number ${i}`) } } };
+    expect((await send("PUT", "/admin/settings/tagging", many)).status).toBe(413);
     // Another tenant's settings are its own.
     expect((await (await send("GET", "/admin/settings/tagging", undefined, { "x-tenant-id": "t2" })).json()).language).toEqual({
       enabled: true,

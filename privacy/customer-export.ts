@@ -26,14 +26,16 @@ export async function* streamCustomerExport(
   pool: pg.Pool,
   tenantId: string,
   customerId: string,
-  sections: ExportSection[] = EXPORT_SECTIONS,
+  opts: { sections?: ExportSection[]; pageSize?: number } = {},
 ): AsyncGenerator<string> {
+  const sections = opts.sections ?? EXPORT_SECTIONS;
+  const pageSize = opts.pageSize ?? PAGE_SIZE;
   const head = { format: EXPORT_FORMAT, exported_at: new Date().toISOString(), tenant_id: tenantId, customer_id: customerId };
   yield `${JSON.stringify(head).slice(0, -1)},"sections":{`;
   for (const [i, section] of sections.entries()) {
     yield `${i > 0 ? "," : ""}${JSON.stringify(section.name)}:[`;
     let first = true;
-    for await (const row of sectionRows(pool, section, tenantId, customerId)) {
+    for await (const row of sectionRows(pool, section, tenantId, customerId, pageSize)) {
       yield `${first ? "" : ","}${JSON.stringify(row)}`;
       first = false;
     }
@@ -42,7 +44,13 @@ export async function* streamCustomerExport(
   yield "}}";
 }
 
-async function* sectionRows(pool: pg.Pool, s: ExportSection, tenantId: string, customerId: string): AsyncGenerator<unknown> {
+async function* sectionRows(
+  pool: pg.Pool,
+  s: ExportSection,
+  tenantId: string,
+  customerId: string,
+  pageSize: number,
+): AsyncGenerator<unknown> {
   if (s.requiresTable) {
     const { rows } = await pool.query<{ present: boolean }>("SELECT to_regclass($1) IS NOT NULL AS present", [s.requiresTable]);
     if (!rows[0]?.present) return;
@@ -53,9 +61,9 @@ async function* sectionRows(pool: pg.Pool, s: ExportSection, tenantId: string, c
   }
   let after = "0";
   for (;;) {
-    const { rows } = await pool.query<{ id: string }>(s.sql, [tenantId, customerId, after, PAGE_SIZE]);
+    const { rows } = await pool.query<{ id: string }>(s.sql, [tenantId, customerId, after, pageSize]);
     yield* rows;
-    if (rows.length < PAGE_SIZE) return;
+    if (rows.length < pageSize) return;
     after = (rows.at(-1) as { id: string }).id;
   }
 }

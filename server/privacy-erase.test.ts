@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERASED_BODY } from "../privacy/erase-steps.ts";
-import { type AgentHarness, startAgentHarness } from "./agent-testing.ts";
-import { findStrings, type SeededCustomer, seedFullCustomer } from "./privacy-testing.ts";
+import { findStrings, type PrivacyHarness, type SeededCustomer, seedFullCustomer, startPrivacyHarness } from "./privacy-testing.ts";
 
-let h: AgentHarness;
+let h: PrivacyHarness;
 let zoraida: SeededCustomer;
 let other: { id: string; customer: string };
 
 beforeAll(async () => {
-  h = await startAgentHarness();
+  h = await startPrivacyHarness();
   zoraida = await seedFullCustomer(h, "e");
   other = await h.customerSays("34699000111", "Do you ship the marigold scarf to Porto?", "Bartolomeu Ferreira");
   await h.settle();

@@ -10,10 +10,29 @@ import { addNote } from "../handoff/agent-messages.ts";
 import { createAgent } from "../handoff/agent-store.ts";
 import { resolveHandoff } from "../handoff/handoff-actions.ts";
 import { handoffEvents } from "../handoff/handoff-events.ts";
-import type { AgentHarness } from "./agent-testing.ts";
-import { webhookEnvelope } from "./testing.ts";
+import type { Database } from "../lib/db.ts";
+import { startHarness, type TestHarness, webhookEnvelope } from "./testing.ts";
 
 export const TENANT = "default";
+
+/** The full app with the offline agent, and a way to wait until every background loop has settled. */
+export type PrivacyHarness = TestHarness & { settle(): Promise<void> };
+
+/** Starts the app with the agent answering (on `db`, e.g. a real PostgreSQL, or a fresh in-memory one). */
+export async function startPrivacyHarness(db?: Database): Promise<PrivacyHarness> {
+  const h = await startHarness({ ...(db ? { db } : {}), agent: { burstWindowMs: 0 } });
+  h.start();
+  await h.ingestor.drain();
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) {
+      await h.worker.idle();
+      await h.agent?.idle();
+      await h.sender.idle();
+      await h.sandbox?.settled();
+    }
+  };
+  return Object.assign(h, { settle });
+}
 
 export type SeededCustomer = {
   customerId: string;
@@ -49,14 +68,14 @@ function customerWebhook(who: { phone: string; bsuid?: string; name: string; use
   });
 }
 
-async function say(h: AgentHarness, who: Parameters<typeof customerWebhook>[0], content: Record<string, unknown>): Promise<void> {
+async function say(h: PrivacyHarness, who: Parameters<typeof customerWebhook>[0], content: Record<string, unknown>): Promise<void> {
   const res = await h.postWebhook(customerWebhook(who, content));
   if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
   await h.settle();
 }
 
 /** Seeds the customer whose data the tests export and erase. Distinct values per `tag` (one harness, many seeds). */
-export async function seedFullCustomer(h: AgentHarness, tag = "a"): Promise<SeededCustomer> {
+export async function seedFullCustomer(h: PrivacyHarness, tag = "a"): Promise<SeededCustomer> {
   const t = tag.toUpperCase();
   const who = {
     phone: `3465598${String(seq + 1000).slice(-4)}`,
@@ -65,7 +84,7 @@ export async function seedFullCustomer(h: AgentHarness, tag = "a"): Promise<Seed
     username: `zoraida_q_${tag}`,
   };
   const email = `zoraida.q.${tag}@example.org`;
-  const texts = [`Where is my parcel with the teal umbrella, reference QX-58${t}13?`, `zipper torn on the lilac jacket ${t}`] as const;
+  const texts = [`Where is my parcel with the teal umbrella ${t}, reference QX-58${t}13?`, `zipper torn on the lilac jacket ${t}`] as const;
   const mediaId = `zq.media.${tag}.99887766`;
   await say(h, who, { type: "text", text: { body: `${texts[0]} Email me at ${email}` } });
   await say(h, who, { type: "image", image: { id: mediaId, mime_type: "image/png", caption: texts[1] } });
@@ -154,7 +173,7 @@ export async function seedFullCustomer(h: AgentHarness, tag = "a"): Promise<Seed
       who.name,
       who.username,
       email,
-      "teal umbrella",
+      `teal umbrella ${t}`,
       `QX-58${t}13`,
       texts[1],
       noteText,
@@ -170,7 +189,7 @@ export async function seedFullCustomer(h: AgentHarness, tag = "a"): Promise<Seed
  * (bytea columns decoded, so LangGraph's serialized checkpoint blobs are searched too). The demo ERP's tables
  * (`erp_*`) are skipped: they are the business's ERP, which erasure does not touch.
  */
-export async function findStrings(pool: AgentHarness["db"]["pool"], needles: string[]): Promise<{ table: string; needle: string }[]> {
+export async function findStrings(pool: PrivacyHarness["db"]["pool"], needles: string[]): Promise<{ table: string; needle: string }[]> {
   const { rows: tables } = await pool.query<{ schema: string; name: string; bytea: string[] }>(
     `SELECT t.table_schema AS schema, t.table_name AS name,
        COALESCE(array_agg(c.column_name::text) FILTER (WHERE c.data_type = 'bytea'), '{}') AS bytea

@@ -157,6 +157,14 @@ describe("privacy settings input", () => {
     expect(await (await h.admin("/admin/settings/privacy")).json()).toEqual({ retentionDays: 30 });
   });
 
+  it("documents the privacy routes in the OpenAPI document", async () => {
+    const { paths } = await (await h.admin("/openapi.json")).json();
+    expect(Object.keys(paths["/admin/customers/{id}"])).toContain("delete");
+    expect(Object.keys(paths["/admin/customers/{id}/export"])).toEqual(["get"]);
+    expect(Object.keys(paths["/admin/settings/privacy"]).sort()).toEqual(["get", "put"]);
+    expect(Object.keys(paths["/admin/privacy/retention/run"])).toEqual(["post"]);
+  });
+
   it("accepts null to keep conversations forever again", async () => {
     const res = await h.admin("/admin/settings/privacy", json({ retentionDays: null }));
     expect(await res.json()).toEqual({ retentionDays: null });

@@ -22,7 +22,10 @@ export type EraseResult =
 // Substring matching in raw bodies needs identifiers long enough not to match unrelated text.
 const MIN_IDENTIFIER_LENGTH = 5;
 
-/** Erases the customer's personal data; a second call answers `already_erased` (and retries pending file deletes). */
+/**
+ * Erases the customer's personal data. A second call answers `already_erased`; it re-applies the scrub (idempotent)
+ * and retries pending file deletes.
+ */
 export async function eraseCustomer(deps: PrivacyDeps, tenantId: string, customerId: string, actor: string): Promise<EraseResult> {
   const result = await withTransaction(deps.pool, async (tx): Promise<EraseResult> => {
     const { rows } = await tx.query<{ bsuid: string | null; wa_id: string | null; username: string | null; erased_at: Date | null }>(
@@ -31,11 +34,13 @@ export async function eraseCustomer(deps: PrivacyDeps, tenantId: string, custome
     );
     const customer = rows[0];
     if (!customer) return { status: "not_found" };
-    if (customer.erased_at) return { status: "already_erased", erasedAt: customer.erased_at.toISOString() };
     const subject = await loadSubject(tx, tenantId, customerId, customer);
     const counts: Record<string, number> = {};
     counts.mediaFiles = await deleteMediaRows(tx, subject);
     for (const step of ERASE_STEPS) counts[step.name] = await step.run(tx, subject);
+    // Again on an erased customer: the identities are gone, but the conversation-scoped steps scrub whatever a
+    // turn, a send or an inbound message that was in flight during the first erasure wrote afterwards.
+    if (customer.erased_at) return { status: "already_erased", erasedAt: customer.erased_at.toISOString() };
     await recordPrivacyAudit(tx, {
       tenantId,
       actor,

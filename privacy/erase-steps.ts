@@ -145,7 +145,8 @@ export const ERASE_STEPS: Step[] = [
       exec(
         db,
         `UPDATE customers SET bsuid = NULL, wa_id = NULL, username = NULL, name = NULL, attributes = '{}', erp_customer_id = NULL,
-           language = NULL, country = NULL, time_zone = NULL, time_zone_source = NULL, erased_at = now(), updated_at = now()
+           language = NULL, country = NULL, time_zone = NULL, time_zone_source = NULL, erased_at = COALESCE(erased_at, now()),
+           updated_at = now()
          WHERE id = $1`,
         [s.customerId],
       ),

@@ -77,10 +77,20 @@ describe("DELETE /admin/customers/:id", () => {
     ]);
   });
 
-  it("answers 200 already_erased the second time, and the export of an erased customer is 404", async () => {
+  it("answers 200 already_erased the second time, scrubbing what an in-flight write left, and the export is 404", async () => {
+    const { rows: first } = await h.db.pool.query("SELECT erased_at FROM customers WHERE id = $1", [zoraida.customerId]);
+    // What a reply that was being sent while the first erasure ran would leave behind.
+    await h.db.pool.query(
+      `INSERT INTO messages (tenant_id, conversation_id, direction, wa_message_id, type, text, payload, status, sent_at)
+       VALUES ('default', $1, 'outbound', 'wamid.late.1', 'text', 'late reply about the teal umbrella', '{"to": "late"}', 'sent', now())`,
+      [zoraida.conversationId],
+    );
     const res = await erase(zoraida.customerId);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "already_erased", erasedAt: expect.any(String) });
+    expect(await res.json()).toEqual({ status: "already_erased", erasedAt: first[0].erased_at.toISOString() });
+    expect(await findStrings(h.db.pool, ["late reply", "wamid.late.1"])).toEqual([]);
+    const { rows: audits } = await h.db.pool.query("SELECT count(*)::int AS n FROM admin_audit WHERE action = 'customer.erase'");
+    expect(audits[0].n).toBe(1);
     expect((await h.admin(`/admin/customers/${zoraida.customerId}/export`)).status).toBe(404);
   });
 

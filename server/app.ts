@@ -17,6 +17,7 @@ import { healthRoutes } from "./health.routes.ts";
 import { type IntegrationRouteDeps, integrationRoutes } from "./integrations.routes.ts";
 import { type KnowledgeDeps, knowledgeRoutes } from "./knowledge.routes.ts";
 import { bearerAuth, notFound, onError, requestContext } from "./middleware.ts";
+import { type PrivacyRouteDeps, privacyRoutes } from "./privacy.routes.ts";
 import { templateRoutes } from "./templates.routes.ts";
 import { turnRoutes } from "./turns.routes.ts";
 import { webhookRoutes } from "./webhook.routes.ts";
@@ -33,6 +34,8 @@ export type AppDeps = {
   handoff: AgentRouteDeps;
   /** Keeps customer records and tags current (tagging settings changes recompute a tenant). */
   customers?: CustomerActivity | undefined;
+  /** GDPR export and erasure, retention settings and runs. */
+  privacy: PrivacyRouteDeps;
   /** Present when no access token is configured: the fake Graph API, its admin routes and the simulator. */
   sandbox?: Sandbox | undefined;
   appSecret: string;
@@ -58,6 +61,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", integrationRoutes(deps.integrations));
   app.route("/admin", turnRoutes(deps));
   app.route("/admin", agentAdminRoutes(deps.handoff));
+  app.route("/admin", privacyRoutes(deps.privacy));
   app.route("/agent", agentRoutes(deps.handoff));
   app.route("/console", consoleRoutes(deps.handoff));
   app.get("/metrics", adminAuth, async (c) => {

@@ -22,6 +22,7 @@ import { createMetrics } from "../lib/metrics.ts";
 import { loadMigrations, migrate } from "../lib/migrate.ts";
 import type { QueueDeps } from "../outbox/queue-message.ts";
 import { createSender, type Sender } from "../outbox/sender.ts";
+import { createRetentionJob, type RetentionJob } from "../privacy/retention-job.ts";
 import { createSandbox, type Sandbox } from "../sandbox/index.ts";
 import { DEFAULT_TENANT_ID, ensureDefaultTenant } from "../tenants/tenant-store.ts";
 import { generateDemoStore } from "../tools/orders/demo/demo-seed.ts";
@@ -94,6 +95,10 @@ export type Services = {
   ingestor: Ingestor;
   /** What the agent passes to `createOrderTools(ctx, orders)` and `confirmPendingAction(orders, ...)`. */
   orders: OrderDeps & { backends: OrderBackends };
+  /** Where media files are kept (erasure and retention delete from it). */
+  storage: MediaStorage;
+  /** The daily retention job (privacy/retention-job.ts). */
+  retention: RetentionJob;
   /** Starts the background loops (worker, sender, media downloads). */
   start(): void;
   /** Stops the loops and waits for pending commits and sends; the caller closes the database. */
@@ -205,6 +210,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
       afterTurn: (turn) => customers.afterTurn(turn),
     });
   }
+  const retention = createRetentionJob({ pool: db.pool, storage, logger });
   const worker = createEventWorker({ pool: db.pool, process, logger, concurrency: opts.workerConcurrency ?? 8, ...opts.worker });
   const store = createEventStore(db.pool, { onStored: () => worker.wake() });
   app = createApp({
@@ -237,6 +243,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
           })
         : undefined,
     },
+    privacy: { pool: db.pool, storage, logger, retention },
     appSecret: opts.appSecret,
     verifyToken: opts.verifyToken,
     adminToken: opts.adminToken,
@@ -254,12 +261,15 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     orders,
     agent,
     customers,
+    storage,
+    retention,
     start() {
       worker.start();
       sender.start();
       media.start();
       ingestor.start();
       customers.start();
+      retention.start();
       agent?.recover().catch((err: unknown) => logger.warn({ err }, "agent recovery failed"));
     },
     async stop() {
@@ -270,6 +280,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
       await sender.stop();
       await media.stop();
       await ingestor.stop();
+      await retention.stop();
       sandbox?.close();
     },
   };

@@ -6,7 +6,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { withTransaction } from "../lib/db.ts";
-import { recordAdminAudit } from "./admin-audit.ts";
+import { recordAdminAudit } from "../tenants/admin-audit.ts";
 import { customerOfConversation } from "./auto-tags.ts";
 import { canonicalTimeZone, regionFromPhone } from "./customer-region.ts";
 import { changeManualTags, listCustomerTags, TagSchema, type TagView } from "./tag-store.ts";

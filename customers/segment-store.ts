@@ -5,7 +5,7 @@
 import type pg from "pg";
 import { z } from "zod";
 import { withTransaction } from "../lib/db.ts";
-import { recordAdminAudit } from "./admin-audit.ts";
+import { recordAdminAudit } from "../tenants/admin-audit.ts";
 import { countSegmentCustomers, type SegmentFilter, SegmentFilterSchema } from "./segment-filter.ts";
 
 type Queryable = Pick<pg.Pool, "query">;

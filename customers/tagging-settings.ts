@@ -5,8 +5,8 @@
 import type pg from "pg";
 import { z } from "zod";
 import { withTransaction } from "../lib/db.ts";
+import { recordAdminAudit } from "../tenants/admin-audit.ts";
 import { readSettings, writeSettings } from "../tenants/tenant-settings.ts";
-import { recordAdminAudit } from "./admin-audit.ts";
 
 type Queryable = Pick<pg.Pool, "query">;
 

@@ -7,10 +7,10 @@
 import type pg from "pg";
 import { withTransaction } from "../lib/db.ts";
 import type { Logger } from "../lib/logger.ts";
+import { recordAdminAudit } from "../tenants/admin-audit.ts";
 import type { MediaStorage } from "../whatsapp/media/media-storage.ts";
 import { ERASE_STEPS, type EraseSubject } from "./erase-steps.ts";
 import { drainMediaDeletions, queueMediaDeletions } from "./media-deletions.ts";
-import { recordPrivacyAudit } from "./privacy-audit.ts";
 
 export type PrivacyDeps = { pool: pg.Pool; storage: MediaStorage; logger: Logger };
 
@@ -41,7 +41,7 @@ export async function eraseCustomer(deps: PrivacyDeps, tenantId: string, custome
     // Again on an erased customer: the identities are gone, but the conversation-scoped steps scrub whatever a
     // turn, a send or an inbound message that was in flight during the first erasure wrote afterwards.
     if (customer.erased_at) return { status: "already_erased", erasedAt: customer.erased_at.toISOString() };
-    await recordPrivacyAudit(tx, {
+    await recordAdminAudit(tx, {
       tenantId,
       actor,
       action: "customer.erase",

@@ -5,9 +5,9 @@
  * and a failed run is retried at the next tick. `runNow` is the admin's manual trigger (it always runs).
  */
 import { withTransaction } from "../lib/db.ts";
+import { recordAdminAudit } from "../tenants/admin-audit.ts";
 import type { PrivacyDeps } from "./customer-erase.ts";
 import { drainMediaDeletions } from "./media-deletions.ts";
-import { recordPrivacyAudit } from "./privacy-audit.ts";
 import { listRetentionTenants, readPrivacySettings } from "./privacy-settings.ts";
 import { deleteExpired, type RetentionCounts } from "./retention.ts";
 
@@ -40,7 +40,7 @@ export function createRetentionJob(deps: PrivacyDeps & { intervalMs?: number }):
       const claimed = await tx.query(CLAIM_SQL, [tenantId, force]);
       if (claimed.rowCount === 0) return undefined;
       const deleted = await deleteExpired(tx, tenantId, retentionDays);
-      await recordPrivacyAudit(tx, { tenantId, actor, action: "retention.run", details: { retentionDays, counts: deleted } });
+      await recordAdminAudit(tx, { tenantId, actor, action: "retention.run", details: { retentionDays, counts: deleted } });
       return deleted;
     });
     if (!counts) return undefined;

@@ -9,9 +9,9 @@ import { bodyLimit } from "hono/body-limit";
 import { AppError } from "../lib/errors.ts";
 import { eraseCustomer, type PrivacyDeps } from "../privacy/customer-erase.ts";
 import { checkExportable, streamCustomerExport } from "../privacy/customer-export.ts";
-import { recordPrivacyAudit } from "../privacy/privacy-audit.ts";
 import { PrivacySettingsSchema, readPrivacySettings, tenantExists, writePrivacySettings } from "../privacy/privacy-settings.ts";
 import type { RetentionJob } from "../privacy/retention-job.ts";
+import { recordAdminAudit } from "../tenants/admin-audit.ts";
 import type { AppEnv } from "./app-env.ts";
 import { ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
 import { validationHook } from "./validation.ts";
@@ -110,7 +110,7 @@ export function privacyRoutes(deps: PrivacyRouteDeps): OpenAPIHono<AppEnv> {
     const { id } = c.req.valid("param");
     // An erased customer has nothing personal left: the anonymous remains are not "about" anyone.
     if ((await checkExportable(deps.pool, tenantId, id)) !== "ok") throw customerNotFound(id);
-    await recordPrivacyAudit(deps.pool, {
+    await recordAdminAudit(deps.pool, {
       tenantId,
       actor: ADMIN_ACTOR,
       action: "customer.export",
@@ -163,7 +163,7 @@ export function privacyRoutes(deps: PrivacyRouteDeps): OpenAPIHono<AppEnv> {
     const tenantId = tenantOf(c.req.valid("header"));
     await requireTenant(tenantId);
     const saved = await writePrivacySettings(deps.pool, tenantId, c.req.valid("json"));
-    await recordPrivacyAudit(deps.pool, { tenantId, actor: ADMIN_ACTOR, action: "settings.privacy", details: saved });
+    await recordAdminAudit(deps.pool, { tenantId, actor: ADMIN_ACTOR, action: "settings.privacy", details: saved });
     return c.json(saved, 200);
   });
 

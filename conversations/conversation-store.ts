@@ -51,20 +51,22 @@ export async function upsertCustomer(db: Queryable, tenantId: string, user: User
   if (byWaId && id !== byWaId.id) {
     await db.query("UPDATE customers SET wa_id = NULL, updated_at = now() WHERE id = $1", [byWaId.id]);
   }
-  if (!id) {
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO customers (tenant_id, bsuid, wa_id, username, name) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [tenantId, user.userId ?? null, user.waId ?? null, user.username ?? null, user.name ?? null],
+  if (id) {
+    // `erased_at IS NULL`: an erasure that committed after the lookup above wins (the UPDATE re-reads the row), and
+    // the person writing again becomes a new customer instead of getting their identifiers written back.
+    const { rowCount } = await db.query(
+      `UPDATE customers SET bsuid = COALESCE(bsuid, $2), wa_id = COALESCE($3, wa_id), username = COALESCE($4, username),
+         name = COALESCE($5, name), updated_at = now()
+       WHERE id = $1 AND erased_at IS NULL`,
+      [id, user.userId ?? null, user.waId ?? null, user.username ?? null, user.name ?? null],
     );
-    return rows[0]?.id as string;
+    if (rowCount) return id;
   }
-  await db.query(
-    `UPDATE customers SET bsuid = COALESCE(bsuid, $2), wa_id = COALESCE($3, wa_id), username = COALESCE($4, username),
-       name = COALESCE($5, name), updated_at = now()
-     WHERE id = $1`,
-    [id, user.userId ?? null, user.waId ?? null, user.username ?? null, user.name ?? null],
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO customers (tenant_id, bsuid, wa_id, username, name) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [tenantId, user.userId ?? null, user.waId ?? null, user.username ?? null, user.name ?? null],
   );
-  return id;
+  return rows[0]?.id as string;
 }
 
 async function findCustomer(db: Queryable, tenantId: string, column: "bsuid" | "wa_id", value: string) {

@@ -16,6 +16,7 @@ import { healthRoutes } from "./health.routes.ts";
 import { type IntegrationRouteDeps, integrationRoutes } from "./integrations.routes.ts";
 import { type KnowledgeDeps, knowledgeRoutes } from "./knowledge.routes.ts";
 import { bearerAuth, notFound, onError, requestContext } from "./middleware.ts";
+import { reportRoutes } from "./reports.routes.ts";
 import { templateRoutes } from "./templates.routes.ts";
 import { turnRoutes } from "./turns.routes.ts";
 import { webhookRoutes } from "./webhook.routes.ts";
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", knowledgeRoutes(deps.knowledge));
   app.route("/admin", integrationRoutes(deps.integrations));
   app.route("/admin", turnRoutes(deps));
+  app.route("/admin", reportRoutes(deps));
   app.route("/admin", agentAdminRoutes(deps.handoff));
   app.route("/agent", agentRoutes(deps.handoff));
   app.route("/console", consoleRoutes(deps.handoff));

@@ -19,7 +19,7 @@ import type { AgentModel } from "./model/model-port.ts";
 import type { HandoffPort } from "./nodes/escalate.ts";
 import type { SearchFn } from "./nodes/retrieve.ts";
 import { readTenantProfile, type TenantProfile } from "./profile.ts";
-import { runConversationTurn, type TurnOutcome } from "./turn-runner.ts";
+import { runConversationTurn, type TurnOutcome, type TurnRunnerDeps } from "./turn-runner.ts";
 import { findUnansweredConversations } from "./turn-store.ts";
 
 export const CHECKPOINT_SCHEMA = "agent_checkpoints";
@@ -39,6 +39,8 @@ export type AgentOptions = {
   /** Messages closer together than this form one turn; default 2000 ms, 0 in tests and benchmarks. */
   burstWindowMs?: number;
   modelTimeoutMs?: number;
+  /** Called with every turn once recorded (the server counts them for GET /metrics). */
+  onTurnRecorded?: TurnRunnerDeps["onTurnRecorded"];
 };
 
 export type Agent = {
@@ -74,6 +76,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     logger: opts.logger,
     orders: opts.orders,
     markRead: opts.markRead,
+    onTurnRecorded: opts.onTurnRecorded,
     async readProfile(tenantId: string) {
       const hit = profiles.get(tenantId);
       if (hit && Date.now() - hit.at < 5_000) return hit.profile;

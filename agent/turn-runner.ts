@@ -16,7 +16,14 @@ import type { AgentGraph } from "./graph.ts";
 import { invokeTurn } from "./invoke-turn.ts";
 import type { AgentModel } from "./model/model-port.ts";
 import type { TenantProfile } from "./profile.ts";
-import { insertTurn, latestInboundId, loadPendingMessages, markMessagesHandled, type PendingMessage } from "./turn-store.ts";
+import {
+  insertTurn,
+  latestInboundId,
+  loadPendingMessages,
+  markMessagesHandled,
+  type PendingMessage,
+  type TurnRecord,
+} from "./turn-store.ts";
 
 export type TurnRunnerDeps = {
   pool: pg.Pool;
@@ -28,6 +35,8 @@ export type TurnRunnerDeps = {
   readProfile(tenantId: string): Promise<TenantProfile>;
   /** Marks the customer's message read and shows the typing indicator (WhatsApp's `markRead`). */
   markRead?: ((phoneNumberId: string, wamid: string) => Promise<unknown>) | undefined;
+  /** Called with every turn once its row is written (metrics: agent/turn-metrics.ts). */
+  onTurnRecorded?: ((turn: TurnRecord) => void) | undefined;
 };
 
 export type TurnOutcome = { kind: "idle" } | { kind: "sent" | "escalated" | "failed" } | { kind: "stale"; remove: string[] };
@@ -78,7 +87,7 @@ export async function runConversationTurn(
     const escalated = result.outcome === "escalation";
     // A newer message makes this reply stale (an escalation stands: the handoff already exists).
     if (!escalated && (await latestInboundId(pool, conv.conversationId)) !== last.id) {
-      await insertTurn(pool, { ...record, status: "stale", durationMs: performance.now() - started });
+      await saveTurn(deps, { ...record, status: "stale", durationMs: performance.now() - started });
       return { kind: "stale", remove: result.addedMessageIds };
     }
     const queued = await queueText(deps.queue, {
@@ -90,13 +99,18 @@ export async function runConversationTurn(
     });
     if (!queued.ok) deps.logger.warn({ conversationId: conv.conversationId, code: queued.code }, "agent reply not queued");
     await markMessagesHandled(pool, conv.conversationId, last.id);
-    await insertTurn(pool, { ...record, status: escalated ? "escalated" : "replied", durationMs: performance.now() - started });
+    await saveTurn(deps, { ...record, status: escalated ? "escalated" : "replied", durationMs: performance.now() - started });
     return { kind: escalated ? "escalated" : "sent" };
   } catch (err) {
     deps.logger.error({ err, conversationId: conv.conversationId }, "agent turn failed");
     await markMessagesHandled(pool, conv.conversationId, last.id);
     return { kind: "failed" };
   }
+}
+
+async function saveTurn(deps: TurnRunnerDeps, turn: TurnRecord): Promise<void> {
+  await insertTurn(deps.pool, turn);
+  deps.onTurnRecorded?.(turn);
 }
 
 /** The turn's text: each message on its own line; a tapped button or list row reads as its title. */

@@ -45,7 +45,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.notFound(notFound);
 
   app.route("/", healthRoutes(deps));
-  app.route("/webhooks/whatsapp", webhookRoutes({ appSecret: deps.appSecret, verifyToken: deps.verifyToken, store: deps.store }));
+  app.route(
+    "/webhooks/whatsapp",
+    webhookRoutes({ appSecret: deps.appSecret, verifyToken: deps.verifyToken, store: deps.store, metrics: deps.metrics }),
+  );
 
   const adminAuth = bearerAuth(deps.adminToken);
   app.use("/admin/*", adminAuth);

@@ -21,6 +21,7 @@ import { createMetrics } from "../lib/metrics.ts";
 import { loadMigrations, migrate } from "../lib/migrate.ts";
 import type { QueueDeps } from "../outbox/queue-message.ts";
 import { createSender, type Sender } from "../outbox/sender.ts";
+import { readQueueStats } from "../reports/queue-stats.ts";
 import { createSandbox, type Sandbox } from "../sandbox/index.ts";
 import { DEFAULT_TENANT_ID, ensureDefaultTenant } from "../tenants/tenant-store.ts";
 import { generateDemoStore } from "../tools/orders/demo/demo-seed.ts";
@@ -107,7 +108,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   if (opts.erp?.seedDemo !== false && (await seedDemoStoreIfEmpty(db.pool, DEFAULT_TENANT_ID, () => generateDemoStore()))) {
     logger.info("demo ERP store seeded for the default tenant (customers write from 1555010NNNN)");
   }
-  const metrics = createMetrics();
+  const metrics = createMetrics({ readQueues: () => readQueueStats(db.pool) });
 
   // The sandbox calls back into the app (status webhooks) and the client calls the sandbox over "HTTP" served
   // in-process, so both go through the app once it exists.
@@ -198,6 +199,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
       client,
       openai: opts.openai,
       options: opts.agent,
+      metrics,
     });
   }
   const worker = createEventWorker({ pool: db.pool, process, logger, concurrency: opts.workerConcurrency ?? 8, ...opts.worker });

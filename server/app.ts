@@ -11,6 +11,7 @@ import { type AgentRouteDeps, agentRoutes } from "./agent.routes.ts";
 import { agentAdminRoutes } from "./agents-admin.routes.ts";
 import type { AppEnv } from "./app-env.ts";
 import { consoleRoutes } from "./console.routes.tsx";
+import { consoleReportRoutes } from "./console-reports.tsx";
 import { customerRoutes } from "./customers.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { type IntegrationRouteDeps, integrationRoutes } from "./integrations.routes.ts";
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", agentAdminRoutes(deps.handoff));
   app.route("/agent", agentRoutes(deps.handoff));
   app.route("/console", consoleRoutes(deps.handoff));
+  app.route("/console/reports", consoleReportRoutes(deps.handoff));
   app.get("/metrics", adminAuth, async (c) => {
     c.header("content-type", deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());

@@ -36,10 +36,11 @@ export type AgentOptions = {
   /** Default: PostgresSaver on `pool` in the agent_checkpoints schema. */
   checkpointer?: BaseCheckpointSaver;
   markRead?: ((phoneNumberId: string, wamid: string) => Promise<unknown>) | undefined;
-  afterTurn?: TurnRunnerDeps["afterTurn"];
   /** Messages closer together than this form one turn; default 2000 ms, 0 in tests and benchmarks. */
   burstWindowMs?: number;
   modelTimeoutMs?: number;
+  /** Called with every turn once recorded (the server counts them for GET /metrics). */
+  onTurnRecorded?: TurnRunnerDeps["onTurnRecorded"];
 };
 
 export type Agent = {
@@ -75,7 +76,7 @@ export async function createAgent(opts: AgentOptions): Promise<Agent> {
     logger: opts.logger,
     orders: opts.orders,
     markRead: opts.markRead,
-    afterTurn: opts.afterTurn,
+    onTurnRecorded: opts.onTurnRecorded,
     async readProfile(tenantId: string) {
       const hit = profiles.get(tenantId);
       if (hit && Date.now() - hit.at < 5_000) return hit.profile;

@@ -17,7 +17,14 @@ import { invokeTurn } from "./invoke-turn.ts";
 import type { AgentModel } from "./model/model-port.ts";
 import type { TenantProfile } from "./profile.ts";
 import { classifyIntent } from "./text/intents.ts";
-import { insertTurn, latestInboundId, loadPendingMessages, markMessagesHandled, type PendingMessage } from "./turn-store.ts";
+import {
+  insertTurn,
+  latestInboundId,
+  loadPendingMessages,
+  markMessagesHandled,
+  type PendingMessage,
+  type TurnRecord,
+} from "./turn-store.ts";
 
 export type TurnRunnerDeps = {
   pool: pg.Pool;
@@ -29,8 +36,11 @@ export type TurnRunnerDeps = {
   readProfile(tenantId: string): Promise<TenantProfile>;
   /** Marks the customer's message read and shows the typing indicator (WhatsApp's `markRead`). */
   markRead?: ((phoneNumberId: string, wamid: string) => Promise<unknown>) | undefined;
-  /** After a turn is recorded (the customer record: language, ERP link, automatic tags); failures are only logged. */
-  afterTurn?: ((turn: { tenantId: string; conversationId: string; language: string | null }) => Promise<void>) | undefined;
+  /**
+   * Called with every turn once its row is written: metrics (agent/turn-metrics.ts) and the customer record
+   * (language, ERP link, automatic tags). Awaited; a failure is only logged, the turn stands.
+   */
+  onTurnRecorded?: ((turn: TurnRecord) => Promise<void> | void) | undefined;
 };
 
 export type TurnOutcome = { kind: "idle" } | { kind: "sent" | "escalated" | "failed" } | { kind: "stale"; remove: string[] };
@@ -83,7 +93,7 @@ export async function runConversationTurn(
     const escalated = result.outcome === "escalation";
     // A newer message makes this reply stale (an escalation stands: the handoff already exists).
     if (!escalated && (await latestInboundId(pool, conv.conversationId)) !== last.id) {
-      await insertTurn(pool, { ...record, status: "stale", durationMs: performance.now() - started });
+      await saveTurn(deps, { ...record, status: "stale", durationMs: performance.now() - started });
       return { kind: "stale", remove: result.addedMessageIds };
     }
     const queued = await queueText(deps.queue, {
@@ -95,15 +105,21 @@ export async function runConversationTurn(
     });
     if (!queued.ok) deps.logger.warn({ conversationId: conv.conversationId, code: queued.code }, "agent reply not queued");
     await markMessagesHandled(pool, conv.conversationId, last.id);
-    await insertTurn(pool, { ...record, status: escalated ? "escalated" : "replied", durationMs: performance.now() - started });
-    await deps
-      .afterTurn?.({ ...conv, language: result.language })
-      .catch((err: unknown) => deps.logger.warn({ err }, "after-turn update failed"));
+    await saveTurn(deps, { ...record, status: escalated ? "escalated" : "replied", durationMs: performance.now() - started });
     return { kind: escalated ? "escalated" : "sent" };
   } catch (err) {
     deps.logger.error({ err, conversationId: conv.conversationId }, "agent turn failed");
     await markMessagesHandled(pool, conv.conversationId, last.id);
     return { kind: "failed" };
+  }
+}
+
+async function saveTurn(deps: TurnRunnerDeps, turn: TurnRecord): Promise<void> {
+  await insertTurn(deps.pool, turn);
+  try {
+    await deps.onTurnRecorded?.(turn);
+  } catch (err) {
+    deps.logger.warn({ err, conversationId: turn.conversationId }, "after-turn hook failed");
   }
 }
 

@@ -5,15 +5,18 @@
  */
 
 import type pg from "pg";
-import { type Agent, type AgentOptions, createAgent } from "../agent/agent.ts";
+import { type Agent, createAgent } from "../agent/agent.ts";
 import { seedDemoKnowledgeIfEmpty } from "../agent/demo-knowledge.ts";
 import type { AgentModel } from "../agent/model/model-port.ts";
 import { createOfflineAgentModel } from "../agent/model/offline-model.ts";
 import { createOpenAIAgentModel } from "../agent/model/openai-model.ts";
+import { observeTurn } from "../agent/turn-metrics.ts";
+import type { TurnRecord } from "../agent/turn-store.ts";
 import type { Ingestor } from "../knowledge/ingest/ingestor.ts";
 import { type QueryTranslator, searchAcrossLanguages } from "../knowledge/store/cross-language.ts";
 import type { Embedder } from "../knowledge/types.ts";
 import type { Logger } from "../lib/logger.ts";
+import type { Metrics } from "../lib/metrics.ts";
 import type { QueueDeps } from "../outbox/queue-message.ts";
 import { DEFAULT_TENANT_ID } from "../tenants/tenant-store.ts";
 import type { OrderDeps } from "../tools/orders/order-service.ts";
@@ -40,9 +43,11 @@ export async function createAgentServices(deps: {
   client: WhatsAppClient;
   openai?: { apiKey?: string | undefined; baseUrl?: string | undefined; chatModel?: string | undefined } | undefined;
   options: AgentServiceOptions;
-  afterTurn?: AgentOptions["afterTurn"];
+  /** Keeps the customer record current after each turn (customers/customer-activity.ts). */
+  afterTurn?: ((turn: TurnRecord) => Promise<void>) | undefined;
+  metrics?: Metrics | undefined;
 }): Promise<Agent> {
-  const { openai, options } = deps;
+  const { openai, options, metrics } = deps;
   const model =
     options.model ??
     (openai?.apiKey
@@ -69,6 +74,9 @@ export async function createAgentServices(deps: {
     markRead: (phoneNumberId, wamid) => deps.client.markRead(phoneNumberId, wamid, { typing: true }),
     burstWindowMs: options.burstWindowMs,
     modelTimeoutMs: options.modelTimeoutMs,
-    afterTurn: deps.afterTurn,
+    onTurnRecorded: async (turn) => {
+      if (metrics) observeTurn(metrics, turn);
+      await deps.afterTurn?.(turn);
+    },
   });
 }

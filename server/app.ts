@@ -12,12 +12,14 @@ import { type AgentRouteDeps, agentRoutes } from "./agent.routes.ts";
 import { agentAdminRoutes } from "./agents-admin.routes.ts";
 import type { AppEnv } from "./app-env.ts";
 import { consoleRoutes } from "./console.routes.tsx";
+import { consoleReportRoutes } from "./console-reports.tsx";
 import { customerRoutes } from "./customers.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
 import { type IntegrationRouteDeps, integrationRoutes } from "./integrations.routes.ts";
 import { type KnowledgeDeps, knowledgeRoutes } from "./knowledge.routes.ts";
 import { bearerAuth, notFound, onError, requestContext } from "./middleware.ts";
 import { type PrivacyRouteDeps, privacyRoutes } from "./privacy.routes.ts";
+import { reportRoutes } from "./reports.routes.ts";
 import { templateRoutes } from "./templates.routes.ts";
 import { turnRoutes } from "./turns.routes.ts";
 import { webhookRoutes } from "./webhook.routes.ts";
@@ -50,7 +52,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.notFound(notFound);
 
   app.route("/", healthRoutes(deps));
-  app.route("/webhooks/whatsapp", webhookRoutes({ appSecret: deps.appSecret, verifyToken: deps.verifyToken, store: deps.store }));
+  app.route(
+    "/webhooks/whatsapp",
+    webhookRoutes({ appSecret: deps.appSecret, verifyToken: deps.verifyToken, store: deps.store, metrics: deps.metrics }),
+  );
 
   const adminAuth = bearerAuth(deps.adminToken);
   app.use("/admin/*", adminAuth);
@@ -60,10 +65,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", knowledgeRoutes(deps.knowledge));
   app.route("/admin", integrationRoutes(deps.integrations));
   app.route("/admin", turnRoutes(deps));
+  app.route("/admin", reportRoutes(deps));
   app.route("/admin", agentAdminRoutes(deps.handoff));
   app.route("/admin", privacyRoutes(deps.privacy));
   app.route("/agent", agentRoutes(deps.handoff));
   app.route("/console", consoleRoutes(deps.handoff));
+  app.route("/console/reports", consoleReportRoutes(deps.handoff));
   app.get("/metrics", adminAuth, async (c) => {
     c.header("content-type", deps.metrics.registry.contentType);
     return c.body(await deps.metrics.registry.metrics());

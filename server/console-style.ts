@@ -5,7 +5,7 @@ button,input,select,textarea{font:inherit}button{cursor:pointer;border:1px solid
 button.primary{background:#0a7c55;color:#fff;border-color:#0a7c55}:focus-visible{outline:3px solid #2271b1;outline-offset:1px}
 .login{max-width:360px;margin:10vh auto;background:#fff;padding:24px;border-radius:8px}.login input{width:100%;margin:6px 0 12px;padding:6px}
 .error{color:#b32d2e}.console{display:grid;grid-template-columns:280px 1fr 300px;grid-template-rows:auto 1fr;height:100vh}
-.bar{grid-column:1/-1;display:flex;gap:16px;align-items:center;padding:8px 12px;background:#1d2327;color:#fff}.bar button{margin-left:auto}
+.bar{grid-column:1/-1;display:flex;gap:16px;align-items:center;padding:8px 12px;background:#1d2327;color:#fff}.bar a{color:#fff}.bar button{margin-left:auto}
 .live{font-size:12px;opacity:.8}.lists{overflow:auto;padding:8px;border-right:1px solid #dcdcde;background:#fff}
 .lists h2{font-size:13px;text-transform:uppercase;color:#50575e;margin:12px 0 4px}.list{list-style:none;margin:0;padding:0}
 .list button{display:block;width:100%;text-align:left;margin:2px 0;padding:6px}.list button[aria-current=true]{border-color:#2271b1;background:#e7f0f7}

@@ -44,7 +44,7 @@ function LoginPage() {
   );
 }
 
-function ConsolePage(props: { agentName: string; status: string }) {
+function ConsolePage(props: { agentName: string; status: string; admin: boolean }) {
   return (
     <div id="console" class="console" data-status={props.status}>
       <header class="bar">
@@ -55,6 +55,11 @@ function ConsolePage(props: { agentName: string; status: string }) {
         <label>
           <input id="online" type="checkbox" checked={props.status === "online"} /> Online
         </label>
+        {props.admin ? (
+          <a href="/console/reports" class="reports-link">
+            Reports
+          </a>
+        ) : null}
         <span id="live" class="live" aria-live="polite">
           connecting…
         </span>
@@ -91,7 +96,7 @@ export function consoleRoutes(deps: { pool: pg.Pool }): Hono<AppEnv> {
     );
     c.header("Cache-Control", "no-store");
     const agent = await readAgent(deps.pool, undefined, getCookie(c, SESSION_COOKIE));
-    const body = agent ? <ConsolePage agentName={agent.name} status={agent.status} /> : <LoginPage />;
+    const body = agent ? <ConsolePage agentName={agent.name} status={agent.status} admin={agent.role === "admin"} /> : <LoginPage />;
     return c.html(
       `<!doctype html>${(
         (

@@ -23,6 +23,7 @@ import { loadMigrations, migrate } from "../lib/migrate.ts";
 import type { QueueDeps } from "../outbox/queue-message.ts";
 import { createSender, type Sender } from "../outbox/sender.ts";
 import { createRetentionJob, type RetentionJob } from "../privacy/retention-job.ts";
+import { readQueueStats } from "../reports/queue-stats.ts";
 import { createSandbox, type Sandbox } from "../sandbox/index.ts";
 import { DEFAULT_TENANT_ID, ensureDefaultTenant } from "../tenants/tenant-store.ts";
 import { generateDemoStore } from "../tools/orders/demo/demo-seed.ts";
@@ -115,7 +116,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   if (opts.erp?.seedDemo !== false && (await seedDemoStoreIfEmpty(db.pool, DEFAULT_TENANT_ID, () => generateDemoStore()))) {
     logger.info("demo ERP store seeded for the default tenant (customers write from 1555010NNNN)");
   }
-  const metrics = createMetrics();
+  const metrics = createMetrics({ readQueues: () => readQueueStats(db.pool) });
 
   // The sandbox calls back into the app (status webhooks) and the client calls the sandbox over "HTTP" served
   // in-process, so both go through the app once it exists.
@@ -208,6 +209,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
       openai: opts.openai,
       options: opts.agent,
       afterTurn: (turn) => customers.afterTurn(turn),
+      metrics,
     });
   }
   const retention = createRetentionJob({ pool: db.pool, storage, logger });

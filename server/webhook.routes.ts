@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { Metrics } from "../lib/metrics.ts";
 import type { EventStore } from "../whatsapp/event-store.ts";
 import { normalizeWebhook } from "../whatsapp/normalize.ts";
 import { isValidSignature } from "../whatsapp/signature.ts";
@@ -15,7 +16,7 @@ import { safeEqual } from "./middleware.ts";
 /** Meta: "Webhook payloads can be up to 3 MB." */
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
 
-export type WebhookDeps = { appSecret: string; verifyToken: string; store: EventStore };
+export type WebhookDeps = { appSecret: string; verifyToken: string; store: EventStore; metrics?: Metrics | undefined };
 
 export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -31,7 +32,11 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
     return c.text("Forbidden", 403);
   });
 
-  const tooLarge = (c: Context<AppEnv>) => c.json({ error: { code: "payload_too_large", message: "Body over 3 MB." } }, 413);
+  const rejected = (reason: "signature" | "malformed" | "too_large" | "unavailable") => deps.metrics?.webhookRejected.inc({ reason });
+  const tooLarge = (c: Context<AppEnv>) => {
+    rejected("too_large");
+    return c.json({ error: { code: "payload_too_large", message: "Body over 3 MB." } }, 413);
+  };
   const streamingLimit = bodyLimit({ maxSize: MAX_WEBHOOK_BYTES, onError: tooLarge });
 
   app.post(
@@ -42,7 +47,10 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
     async (c, next) => {
       const length = c.req.header("content-length");
       if (length === undefined || c.req.header("transfer-encoding")) return streamingLimit(c, next);
-      if (!/^\d+$/.test(length)) return c.json({ error: { code: "bad_request", message: "Bad Content-Length." } }, 400);
+      if (!/^\d+$/.test(length)) {
+        rejected("malformed");
+        return c.json({ error: { code: "bad_request", message: "Bad Content-Length." } }, 400);
+      }
       if (Number(length) > MAX_WEBHOOK_BYTES) return tooLarge(c);
       await next();
     },
@@ -52,6 +60,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
       const raw = new Uint8Array(bytes);
       if (!isValidSignature(raw, c.req.header("x-hub-signature-256"), deps.appSecret)) {
         log.warn({ bytes: raw.byteLength }, "webhook signature missing or wrong; nothing stored");
+        rejected("signature");
         return c.json({ error: { code: "unauthorized", message: "Missing or invalid X-Hub-Signature-256." } }, 401);
       }
       // A view of the same bytes, not a copy.
@@ -60,6 +69,7 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
       try {
         body = JSON.parse(text);
       } catch {
+        rejected("malformed");
         return c.json({ error: { code: "bad_request", message: "Body is not JSON." } }, 400);
       }
       const normalized = normalizeWebhook(body);
@@ -78,10 +88,14 @@ export function webhookRoutes(deps: WebhookDeps): Hono<AppEnv> {
         if (result.unroutable > 0) {
           log.warn({ phoneNumberIds: result.unroutableNumbers, events: result.unroutable }, "webhook events for a number no tenant owns");
         }
+        deps.metrics?.webhookEvents.inc({ outcome: "received" }, result.stored - result.unroutable);
+        deps.metrics?.webhookEvents.inc({ outcome: "unroutable" }, result.unroutable);
+        deps.metrics?.webhookEvents.inc({ outcome: "duplicate" }, result.duplicates);
         return c.json({ received: result.stored, duplicates: result.duplicates }, 200);
       } catch (err) {
         // Not stored: a non-200 makes Meta retry (for up to 7 days), so nothing is lost.
         log.error({ err }, "webhook delivery could not be stored");
+        rejected("unavailable");
         return c.json({ error: { code: "unavailable", message: "Temporarily unavailable, please retry." } }, 503);
       }
     },

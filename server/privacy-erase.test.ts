@@ -37,6 +37,7 @@ describe("DELETE /admin/customers/:id", () => {
     expect(before.map((f) => f.table)).toEqual(expect.arrayContaining(["agent_checkpoints.checkpoint_blobs", "public.webhook_deliveries"]));
     expect(await h.storage.get(zoraida.mediaKey)).toBeDefined();
     const countsBefore = await counts(zoraida.conversationId);
+    const tagsBefore = await h.db.pool.query("SELECT count(*)::int AS n FROM customer_tags WHERE customer_id = $1", [zoraida.customerId]);
     expect(countsBefore).toMatchObject({ rated_handoffs: 1, conversations: 1 });
     expect(countsBefore.turns).toBeGreaterThanOrEqual(2);
     const otherBefore = await h.db.pool.query("SELECT m.* FROM messages m WHERE conversation_id = $1 ORDER BY id", [other.id]);
@@ -46,7 +47,10 @@ describe("DELETE /admin/customers/:id", () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(await findStrings(h.db.pool, zoraida.needles)).toEqual([]);
-    expect(body).toMatchObject({ status: "erased", counts: { messages: countsBefore.messages, notes: 1, mediaFiles: 1, tags: 1 } });
+    expect(body).toMatchObject({
+      status: "erased",
+      counts: { messages: countsBefore.messages, notes: 1, mediaFiles: 1, tags: tagsBefore.rows[0].n },
+    });
     expect(body.counts.checkpoints).toBeGreaterThan(0);
     expect(body.counts.mediaFilesRemovedFromStorage).toBe(1);
 

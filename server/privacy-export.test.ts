@@ -54,7 +54,13 @@ describe("GET /admin/customers/:id/export", () => {
     expect(s.consents).toEqual([
       expect.objectContaining({ action: "opt_in", text_shown: "Northwind may send offers to Zoraida Quintanilla X" }),
     ]);
-    expect(s.tags).toEqual([expect.objectContaining({ tag: "vip", source: "manual" })]);
+    // The manual tag, and the automatic ones the conversation earned, each with its reason.
+    expect(s.tags).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ tag: "vip", source: "manual" }),
+        expect.objectContaining({ tag: "escalated", source: "auto", reason: expect.any(String) }),
+      ]),
+    );
     expect(s.conversations).toEqual([expect.objectContaining({ id: zoraida.conversationId })]);
 
     const messages = s.messages as Row[];

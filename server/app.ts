@@ -10,6 +10,7 @@ import { adminRoutes } from "./admin.routes.ts";
 import { type AgentRouteDeps, agentRoutes } from "./agent.routes.ts";
 import { agentAdminRoutes } from "./agents-admin.routes.ts";
 import type { AppEnv } from "./app-env.ts";
+import { campaignRoutes } from "./campaigns.routes.ts";
 import { consoleRoutes } from "./console.routes.tsx";
 import { customerRoutes } from "./customers.routes.ts";
 import { healthRoutes } from "./health.routes.ts";
@@ -30,6 +31,8 @@ export type AppDeps = {
   integrations: IntegrationRouteDeps;
   /** Human handoff: the agent API and the console. */
   handoff: AgentRouteDeps;
+  /** Woken when a campaign is created, so it starts without waiting for the next poll. */
+  campaignRunner?: { wake(): void } | undefined;
   /** Present when no access token is configured: the fake Graph API, its admin routes and the simulator. */
   sandbox?: Sandbox | undefined;
   appSecret: string;
@@ -55,6 +58,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", integrationRoutes(deps.integrations));
   app.route("/admin", turnRoutes(deps));
   app.route("/admin", agentAdminRoutes(deps.handoff));
+  app.route("/admin", campaignRoutes(deps));
   app.route("/agent", agentRoutes(deps.handoff));
   app.route("/console", consoleRoutes(deps.handoff));
   app.get("/metrics", adminAuth, async (c) => {

@@ -71,7 +71,8 @@ export async function createCampaign(db: Queryable, tenantId: string, input: Cam
     parameters: input.parameters,
     segmentId,
     segmentFilter,
-    sendAt: (at < now ? now : at).toISOString(),
+    // A past time is stored as given: it is due at once, and the job's clock alone decides what is due.
+    sendAt: at.toISOString(),
     allowedHours: input.schedule.quietHours ?? null,
   });
   return { ok: true, campaign };

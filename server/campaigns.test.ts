@@ -101,7 +101,9 @@ describe("campaign sending", () => {
 
   it("uses the campaign's own hours over the tenant's", async () => {
     await addCustomer(h, { waId: "34600000501", batch: "own", timeZone: "UTC" });
-    const { id } = await (await postCampaign(h, "own", { schedule: { at: "2025-01-01T00:00:00Z", quietHours: { start: "18:00", end: "21:00" } } })).json();
+    const { id } = await (
+      await postCampaign(h, "own", { schedule: { at: "2025-01-01T00:00:00Z", quietHours: { start: "18:00", end: "21:00" } } })
+    ).json();
     await testRunner(h, clock).runCampaigns();
     expect(await results(id)).toMatchObject({ queued: 0, deferred: 1 });
   });

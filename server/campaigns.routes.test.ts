@@ -148,3 +148,12 @@ describe("GET and cancel /admin/campaigns/:id", () => {
     expect(other.status).toBe("scheduled");
   });
 });
+
+describe("OpenAPI", () => {
+  it("documents the campaign and automation endpoints in /openapi.json", async () => {
+    const doc = (await (await h.app.request("/openapi.json")).json()) as { paths: Record<string, unknown> };
+    for (const path of ["/admin/campaigns", "/admin/campaigns/{id}", "/admin/campaigns/{id}/cancel", "/admin/settings/automations"]) {
+      expect(doc.paths[path]).toBeDefined();
+    }
+  });
+});

@@ -17,7 +17,7 @@ import {
   listDueRecipients,
   materializePage,
   type RecipientOutcome,
-  recordRecipient,
+  recordRecipients,
   renewLease,
 } from "./campaign-store.ts";
 import { type CustomerReach, ensureConversation } from "./customer-reach.ts";
@@ -47,12 +47,18 @@ export async function runCampaign(deps: CampaignSendDeps, c: Campaign, now: Date
     if (!(await renewLease(pool, c.id, deps.owner, deps.leaseMs))) return summary;
     const due = await listDueRecipients(pool, c, now, deps.pageSize);
     if (due.length === 0) break;
+    const decided: { customerId: string; outcome: RecipientOutcome }[] = [];
     for (const reach of due) {
       const outcome = await decide(deps, c, reach, now, pickTimeZone(reach.timeZone, settings.timeZone), hours);
-      if (outcome === "stop") return summary;
-      await recordRecipient(pool, c.id, reach.customerId, outcome);
+      if (outcome === "stop") {
+        await recordRecipients(pool, c.id, decided);
+        return summary;
+      }
+      decided.push({ customerId: reach.customerId, outcome });
       summary[outcome.state]++;
     }
+    // A crash before this line loses only the bookkeeping: the next run finds the outbox rows by their keys.
+    await recordRecipients(pool, c.id, decided);
   }
   await finishRun(pool, c.id, deps.owner, now);
   return summary;

@@ -163,20 +163,25 @@ export type RecipientOutcome =
   | { state: "skipped"; reason: string }
   | { state: "deferred"; until: Date };
 
-/** Records what happened to one recipient; only a recipient not yet queued or skipped changes. */
-export async function recordRecipient(db: Queryable, campaignId: string, customerId: string, o: RecipientOutcome): Promise<void> {
+/**
+ * Records what happened to a page of recipients in one statement (one commit per page, not per customer: the
+ * writes dominate a campaign's cost). Only recipients not yet queued or skipped change.
+ */
+export async function recordRecipients(db: Queryable, campaignId: string, outcomes: { customerId: string; outcome: RecipientOutcome }[]) {
+  if (outcomes.length === 0) return;
+  const col = <T>(f: (o: RecipientOutcome) => T) => outcomes.map((o) => f(o.outcome));
   await db.query(
-    `UPDATE campaign_recipients SET state = $3, updated_at = now(),
-       skip_reason = $4, message_id = $5, queued_at = CASE WHEN $3 = 'queued' THEN now() END,
-       next_attempt_at = COALESCE($6, next_attempt_at)
-     WHERE campaign_id = $1 AND customer_id = $2 AND state IN ('pending', 'deferred')`,
+    `UPDATE campaign_recipients r SET state = u.state, updated_at = now(), skip_reason = u.reason, message_id = u.message_id,
+       queued_at = CASE WHEN u.state = 'queued' THEN now() END, next_attempt_at = COALESCE(u.until, r.next_attempt_at)
+     FROM unnest($2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[]) AS u(customer_id, state, reason, message_id, until)
+     WHERE r.campaign_id = $1 AND r.customer_id = u.customer_id AND r.state IN ('pending', 'deferred')`,
     [
       campaignId,
-      customerId,
-      o.state,
-      o.state === "skipped" ? o.reason : null,
-      o.state === "queued" ? o.messageId : null,
-      o.state === "deferred" ? o.until : null,
+      outcomes.map((o) => o.customerId),
+      col((o) => o.state),
+      col((o) => (o.state === "skipped" ? o.reason : null)),
+      col((o) => (o.state === "queued" ? o.messageId : null)),
+      col((o) => (o.state === "deferred" ? o.until : null)),
     ],
   );
 }

@@ -50,3 +50,8 @@ CREATE TABLE campaign_recipients (
 );
 CREATE INDEX campaign_recipients_due ON campaign_recipients (campaign_id, next_attempt_at) WHERE state IN ('pending', 'deferred');
 CREATE INDEX campaign_recipients_message ON campaign_recipients (message_id) WHERE message_id IS NOT NULL;
+
+-- A customer's conversations (conversations are keyed by business number first): campaigns look up the one to queue
+-- into and the welcome automation checks for earlier messages, per customer. IF NOT EXISTS: another part of issue 9
+-- may need the same index.
+CREATE INDEX IF NOT EXISTS conversations_customer ON conversations (customer_id);

@@ -74,6 +74,12 @@ export async function deleteSegment(pool: pg.Pool, tenantId: string, id: string,
   });
 }
 
+/** A saved segment's filter (campaigns copy it when created), or undefined when the tenant has no such segment. */
+export async function readSegmentFilter(db: Queryable, tenantId: string, id: string): Promise<SegmentFilter | undefined> {
+  const { rows } = await db.query("SELECT filter FROM segments WHERE id = $1 AND tenant_id = $2", [id, tenantId]);
+  return rows[0] ? SegmentFilterSchema.parse(rows[0].filter) : undefined;
+}
+
 /** One segment of the tenant with how many customers match it now. */
 export async function getSegment(db: Queryable, tenantId: string, id: string): Promise<SegmentWithCount | undefined> {
   const { rows } = await db.query("SELECT * FROM segments WHERE id = $1 AND tenant_id = $2", [id, tenantId]);

@@ -10,7 +10,21 @@ import type { Agent } from "./agent-store.ts";
 import type { HandoffEvents } from "./handoff-events.ts";
 import { assignBestAgent, pullNextForAgent } from "./routing.ts";
 
-export type ActionDeps = { pool: pg.Pool; queue: QueueDeps; events: HandoffEvents };
+export type ActionDeps = { pool: pg.Pool; queue: QueueDeps; events: HandoffEvents; afterResolution?: AfterResolution | undefined };
+
+export type CsatQuestion = { question: string; buttonLabel: string };
+
+/**
+ * The tenant's post-resolution policy (campaigns/post-resolution.ts): nothing, the 1-5 CSAT list (sent here), or
+ * something it queued itself (a review request). Without one, the CSAT list goes out when the agent asked for it.
+ */
+export type AfterResolution = (r: {
+  tenantId: string;
+  handoffId: string;
+  conversationId: string;
+  agentId: string;
+  csat: CsatQuestion | undefined;
+}) => Promise<{ kind: "none" } | ({ kind: "csat" } & CsatQuestion) | { kind: "sent"; queued: boolean }>;
 export type Actor = Pick<Agent, "id" | "tenantId" | "role" | "name">;
 
 export type ActionRefusal =
@@ -125,13 +139,14 @@ export const CSAT_ID = /^csat:(\d{1,18}):([1-5])$/;
 /**
  * Closes the handoff. `returnToBot` gives the conversation back to the bot, whose context then starts now (so it
  * does not hand off again on the messages that caused this handoff); otherwise the conversation is closed. With
- * `csat`, the customer gets a 1-5 question (a list message: WhatsApp allows at most 3 reply buttons).
+ * `csat`, the customer gets a 1-5 question (a list message: WhatsApp allows at most 3 reply buttons); a tenant's
+ * `afterResolution` policy may turn that off, ask on every resolution, or ask for a review instead.
  */
 export async function resolveHandoff(
   deps: ActionDeps,
   agent: Actor,
   handoffId: string,
-  opts: { returnToBot: boolean; csat?: { question: string; buttonLabel: string } | undefined },
+  opts: { returnToBot: boolean; csat?: CsatQuestion | undefined },
 ): Promise<{ ok: true; csatQueued: boolean } | ActionRefusal> {
   const outcome = await withTransaction(deps.pool, async (tx) => {
     const h = await readHandoff(tx, agent.tenantId, handoffId, true);
@@ -151,8 +166,19 @@ export async function resolveHandoff(
     return { ok: true as const, conversationId: h.conversation_id, assigneeId: h.assignee_id };
   });
   if (!outcome.ok) return outcome;
-  let csatQueued = false;
-  if (opts.csat) {
+  const ask = deps.afterResolution
+    ? await deps.afterResolution({
+        tenantId: agent.tenantId,
+        handoffId,
+        conversationId: outcome.conversationId,
+        agentId: agent.id,
+        csat: opts.csat,
+      })
+    : opts.csat
+      ? ({ kind: "csat", ...opts.csat } as const)
+      : ({ kind: "none" } as const);
+  let csatQueued = ask.kind === "sent" && ask.queued;
+  if (ask.kind === "csat") {
     const r = await queueMessage(deps.queue, {
       tenantId: agent.tenantId,
       conversationId: outcome.conversationId,
@@ -162,9 +188,9 @@ export async function resolveHandoff(
         type: "interactive",
         interactive: {
           type: "list",
-          body: { text: opts.csat.question },
+          body: { text: ask.question },
           action: {
-            button: opts.csat.buttonLabel,
+            button: ask.buttonLabel,
             sections: [{ rows: [1, 2, 3, 4, 5].map((n) => ({ id: `csat:${handoffId}:${n}`, title: `${"★".repeat(n)} ${n}` })) }],
           },
         },

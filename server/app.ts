@@ -11,6 +11,7 @@ import { adminRoutes } from "./admin.routes.ts";
 import { type AgentRouteDeps, agentRoutes } from "./agent.routes.ts";
 import { agentAdminRoutes } from "./agents-admin.routes.ts";
 import type { AppEnv } from "./app-env.ts";
+import { campaignRoutes } from "./campaigns.routes.ts";
 import { consoleRoutes } from "./console.routes.tsx";
 import { consoleReportRoutes } from "./console-reports.tsx";
 import { customerRoutes } from "./customers.routes.ts";
@@ -38,6 +39,8 @@ export type AppDeps = {
   customers?: CustomerActivity | undefined;
   /** GDPR export and erasure, retention settings and runs. */
   privacy: PrivacyRouteDeps;
+  /** Woken when a campaign is created, so it starts without waiting for the next poll. */
+  campaignRunner?: { wake(): void } | undefined;
   /** Present when no access token is configured: the fake Graph API, its admin routes and the simulator. */
   sandbox?: Sandbox | undefined;
   appSecret: string;
@@ -68,6 +71,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route("/admin", reportRoutes(deps));
   app.route("/admin", agentAdminRoutes(deps.handoff));
   app.route("/admin", privacyRoutes(deps.privacy));
+  app.route("/admin", campaignRoutes(deps));
   app.route("/agent", agentRoutes(deps.handoff));
   app.route("/console", consoleRoutes(deps.handoff));
   app.route("/console/reports", consoleReportRoutes(deps.handoff));

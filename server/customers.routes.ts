@@ -13,7 +13,7 @@ import { CustomerPatchSchema, updateCustomer } from "../customers/customer-updat
 import { AppError } from "../lib/errors.ts";
 import type { AppEnv } from "./app-env.ts";
 import { CustomerListQuery, cursorOfQuery, filtersOfQuery, smallJsonBody } from "./customer-query.ts";
-import { ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
+import { ADMIN_ACTOR, ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
 import { segmentRoutes } from "./segments.routes.ts";
 import { validationHook } from "./validation.ts";
 
@@ -110,7 +110,7 @@ export function customerRoutes(deps: CustomerRouteDeps): OpenAPIHono<AppEnv> {
   app.openapi(patch, async (c) => {
     const tenantId = tenantOf(c.req.valid("header"));
     const { id } = c.req.valid("param");
-    const r = await updateCustomer(deps.pool, tenantId, id, c.req.valid("json"), "admin");
+    const r = await updateCustomer(deps.pool, tenantId, id, c.req.valid("json"), ADMIN_ACTOR);
     if (!r.ok) {
       if (r.code === "not_found") throw notFound();
       if (r.code === "attributes_too_large") throw new AppError("payload_too_large", r.detail, { userMessage: r.detail });

@@ -77,7 +77,7 @@ describe("DELETE /admin/customers/:id", () => {
       [zoraida.customerId],
     );
     expect(audit).toEqual([
-      { actor: "admin-token", details: { conversations: 1, counts: expect.objectContaining({ messages: countsBefore.messages }) } },
+      { actor: "admin", details: { conversations: 1, counts: expect.objectContaining({ messages: countsBefore.messages }) } },
     ]);
   });
 

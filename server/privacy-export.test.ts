@@ -105,7 +105,7 @@ describe("GET /admin/customers/:id/export", () => {
       "SELECT actor, subject_type, subject_id, details FROM admin_audit WHERE action = 'customer.export' ORDER BY id DESC",
     );
     expect(rows).toHaveLength(before[0].n + 1);
-    expect(rows[0]).toEqual({ actor: "admin-token", subject_type: "customer", subject_id: zoraida.customerId, details: {} });
+    expect(rows[0]).toEqual({ actor: "admin", subject_type: "customer", subject_id: zoraida.customerId, details: {} });
   });
 
   it("refuses unknown ids, other tenants' customers, bad ids and missing credentials, and audits none of them", async () => {

@@ -105,7 +105,7 @@ describe("retention", () => {
     expect(await res.json()).toMatchObject({ tenantId: "default", retentionDays: 30, counts: { conversations: 1 } });
     expect(await count("SELECT count(*)::int AS n FROM conversations WHERE id = $1", [recent.id])).toBe(0);
     const { rows } = await h.db.pool.query("SELECT actor FROM admin_audit WHERE action = 'retention.run' ORDER BY id DESC LIMIT 1");
-    expect(rows[0].actor).toBe("admin-token");
+    expect(rows[0].actor).toBe("admin");
   });
 
   it("applies each tenant's own period to its own conversations only", async () => {

@@ -13,13 +13,12 @@ import { PrivacySettingsSchema, readPrivacySettings, tenantExists, writePrivacyS
 import type { RetentionJob } from "../privacy/retention-job.ts";
 import { recordAdminAudit } from "../tenants/admin-audit.ts";
 import type { AppEnv } from "./app-env.ts";
-import { ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
+import { ADMIN_ACTOR, ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
 import { validationHook } from "./validation.ts";
 
 export type PrivacyRouteDeps = PrivacyDeps & { retention: RetentionJob };
 
 // The admin token names no person: audit rows say which credential acted.
-const ADMIN_ACTOR = "admin-token";
 const MAX_SETTINGS_BYTES = 4 * 1024;
 
 const Settings = PrivacySettingsSchema;

@@ -19,3 +19,6 @@ export function tenantOf(headers: { "x-tenant-id"?: string | undefined }): strin
 }
 
 export const NumericId = z.string().regex(/^\d{1,18}$/, "must be a numeric id");
+
+/** The actor admin-audit entries name for calls made with the admin token (there is one admin identity). */
+export const ADMIN_ACTOR = "admin";

@@ -11,7 +11,7 @@ import { readTaggingSettings, saveTaggingSettings, TaggingSettingsSchema } from 
 import { AppError } from "../lib/errors.ts";
 import type { AppEnv } from "./app-env.ts";
 import { CustomerListQuery, cursorOfQuery, filtersOfQuery, smallJsonBody } from "./customer-query.ts";
-import { ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
+import { ADMIN_ACTOR, ErrorSchema, NumericId, TenantHeader, tenantOf } from "./route-helpers.ts";
 import { validationHook } from "./validation.ts";
 
 const Loose = z.record(z.string(), z.unknown());
@@ -96,7 +96,7 @@ export function segmentRoutes(deps: { pool: pg.Pool; customers?: CustomerActivit
 
   app.openapi(routes.create, async (c) => {
     const tenantId = tenantOf(c.req.valid("header"));
-    const r = await createSegment(deps.pool, tenantId, c.req.valid("json"), "admin");
+    const r = await createSegment(deps.pool, tenantId, c.req.valid("json"), ADMIN_ACTOR);
     if (!r.ok) throw r.code === "name_taken" ? nameTaken() : notFound();
     return c.json(await getSegment(deps.pool, tenantId, r.segment.id), 201);
   });
@@ -108,12 +108,12 @@ export function segmentRoutes(deps: { pool: pg.Pool; customers?: CustomerActivit
   });
   app.openapi(routes.put, async (c) => {
     const tenantId = tenantOf(c.req.valid("header"));
-    const r = await updateSegment(deps.pool, tenantId, c.req.valid("param").id, c.req.valid("json"), "admin");
+    const r = await updateSegment(deps.pool, tenantId, c.req.valid("param").id, c.req.valid("json"), ADMIN_ACTOR);
     if (!r.ok) throw r.code === "name_taken" ? nameTaken() : notFound();
     return c.json(await getSegment(deps.pool, tenantId, r.segment.id), 200);
   });
   app.openapi(routes.delete, async (c) => {
-    if (!(await deleteSegment(deps.pool, tenantOf(c.req.valid("header")), c.req.valid("param").id, "admin"))) throw notFound();
+    if (!(await deleteSegment(deps.pool, tenantOf(c.req.valid("header")), c.req.valid("param").id, ADMIN_ACTOR))) throw notFound();
     return c.body(null, 204);
   });
   app.openapi(routes.customers, async (c) => {
@@ -125,7 +125,7 @@ export function segmentRoutes(deps: { pool: pg.Pool; customers?: CustomerActivit
   app.openapi(routes.getTagging, async (c) => c.json(await readTaggingSettings(deps.pool, tenantOf(c.req.valid("header"))), 200));
   app.openapi(routes.putTagging, async (c) => {
     const tenantId = tenantOf(c.req.valid("header"));
-    const settings = await saveTaggingSettings(deps.pool, tenantId, c.req.valid("json"), "admin");
+    const settings = await saveTaggingSettings(deps.pool, tenantId, c.req.valid("json"), ADMIN_ACTOR);
     deps.customers?.scheduleTenant(tenantId);
     return c.json(settings, 200);
   });

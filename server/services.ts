@@ -6,6 +6,9 @@
  */
 import { join } from "node:path";
 import type { Agent } from "../agent/agent.ts";
+import { type CampaignRunner, createCampaignRunner } from "../campaigns/campaign-runner.ts";
+import { createPostResolutionPolicy } from "../campaigns/post-resolution.ts";
+import { withWelcome } from "../campaigns/welcome.ts";
 import { type ConversationHandler, createInboundProcessor, recordOnlyHandler } from "../conversations/inbound-processor.ts";
 import { type CustomerActivity, createCustomerActivity } from "../customers/customer-activity.ts";
 import { handoffEvents } from "../handoff/handoff-events.ts";
@@ -78,6 +81,8 @@ export type ServiceOptions = {
   handoff?: { waitAlertMinutes?: number };
   /** The AI agent answers inbound messages (unless `handler` is given); unset: messages are only recorded. */
   agent?: AgentServiceOptions;
+  /** Campaigns and follow-ups: the clock (tests move it) and how often the job polls. */
+  campaigns?: { now?: () => Date; pollMs?: number; followUpEveryMs?: number };
 };
 
 export type Services = {
@@ -94,6 +99,7 @@ export type Services = {
   customers: CustomerActivity;
   embedder: Embedder;
   ingestor: Ingestor;
+  campaigns: CampaignRunner;
   /** What the agent passes to `createOrderTools(ctx, orders)` and `confirmPendingAction(orders, ...)`. */
   orders: OrderDeps & { backends: OrderBackends };
   /** Where media files are kept (erasure and retention delete from it). */
@@ -162,8 +168,12 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
   const agentHandler: ConversationHandler = { handleInbound: async (m) => agent?.handler.handleInbound(m) };
   const process = createInboundProcessor({
     pool: db.pool,
-    // Handoff rules first: while a human owns the conversation the bot is not called at all.
-    handler: withHandoffRules(opts.handler ?? (opts.agent ? agentHandler : recordOnlyHandler), { pool: db.pool, events: handoffEvents }),
+    // Handoff rules first: while a human owns the conversation the bot is not called at all. The welcome
+    // automation wraps them all, so a first contact's welcome is queued before any reply.
+    handler: withWelcome(
+      withHandoffRules(opts.handler ?? (opts.agent ? agentHandler : recordOnlyHandler), { pool: db.pool, events: handoffEvents }),
+      { queue, logger },
+    ),
     logger,
     queue,
     onMediaQueued: () => void media.runOnce().catch((err: unknown) => logger.warn({ err }, "media download run failed")),
@@ -213,6 +223,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     });
   }
   const retention = createRetentionJob({ pool: db.pool, storage, logger });
+  const campaigns = createCampaignRunner({ queue, logger, ...opts.campaigns });
   const worker = createEventWorker({ pool: db.pool, process, logger, concurrency: opts.workerConcurrency ?? 8, ...opts.worker });
   const store = createEventStore(db.pool, { onStored: () => worker.wake() });
   app = createApp({
@@ -237,6 +248,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
       events: handoffEvents,
       orders,
       waitAlertSeconds: (opts.handoff?.waitAlertMinutes ?? 5) * 60,
+      afterResolution: createPostResolutionPolicy({ queue }),
       translator: opts.openai?.apiKey
         ? createOpenAIMessageTranslator({
             apiKey: opts.openai.apiKey,
@@ -246,6 +258,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
         : undefined,
     },
     privacy: { pool: db.pool, storage, logger, retention },
+    campaignRunner: campaigns,
     appSecret: opts.appSecret,
     verifyToken: opts.verifyToken,
     adminToken: opts.adminToken,
@@ -260,6 +273,7 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
     sandbox,
     embedder,
     ingestor,
+    campaigns,
     orders,
     agent,
     customers,
@@ -272,10 +286,12 @@ export async function createServices(opts: ServiceOptions): Promise<Services> {
       ingestor.start();
       customers.start();
       retention.start();
+      campaigns.start();
       agent?.recover().catch((err: unknown) => logger.warn({ err }, "agent recovery failed"));
     },
     async stop() {
       await store.drain();
+      await campaigns.stop();
       await worker.stop();
       await agent?.stop();
       await customers.stop();

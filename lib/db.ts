@@ -24,6 +24,11 @@ export type DatabaseOptions = {
   databaseUrl?: string | undefined;
   /** Directory for the embedded database; `undefined` keeps it in memory (tests). */
   dataDir?: string | undefined;
+  /**
+   * In memory only: start from this dump of a data directory (PGlite's `dumpDataDir`) instead of running initdb,
+   * which takes ~5 s in WebAssembly against ~0.8 s to load a dump (lib/testing/test-db.ts keeps one for tests).
+   */
+  initialDataDir?: Blob | undefined;
   poolSize: number;
   logger: Logger;
 };
@@ -73,7 +78,10 @@ async function openEmbedded(opts: DatabaseOptions): Promise<Database> {
     dataDir = resolve(join(opts.dataDir, "pglite"));
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
   }
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { vector } });
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : opts.initialDataDir ? { loadDataDir: opts.initialDataDir } : {}),
+    extensions: { vector },
+  });
   // Loopback TCP on an ephemeral port: Unix socket paths are capped at ~107 bytes, which a deep DATA_DIR exceeds.
   const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: EMBEDDED_MAX_CONNECTIONS });
   await server.start();

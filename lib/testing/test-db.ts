@@ -3,15 +3,56 @@
  * (`*.int.test.ts`) get a fresh database created on the server at DATABASE_URL and dropped afterwards.
  */
 import { randomBytes } from "node:crypto";
+import { statSync } from "node:fs";
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { type Database, openDatabase } from "../db.ts";
 import { createLogger } from "../logger.ts";
 
 const silent = createLogger("silent");
 
-/** A fresh, empty in-memory embedded database. */
-export function openMemoryDatabase(poolSize = 5): Promise<Database> {
-  return openDatabase({ poolSize, logger: silent });
+/** A fresh, empty in-memory embedded database (started from a cached initdb, see `emptyDataDir`). */
+export async function openMemoryDatabase(poolSize = 5): Promise<Database> {
+  return openDatabase({ poolSize, logger: silent, initialDataDir: await emptyDataDir() });
+}
+
+let cached: Promise<Blob | undefined> | undefined;
+
+/**
+ * A dump of a freshly initialized PGlite data directory, made once and kept in the OS temp directory for every test
+ * process (vitest runs each file in its own process): initdb in WebAssembly costs ~5 s per database, loading the
+ * dump ~0.8 s. Keyed by the installed PGlite and pgvector builds; written to a temporary name and renamed, so a
+ * concurrent reader never sees half a file. Any failure falls back to initdb.
+ */
+function emptyDataDir(): Promise<Blob | undefined> {
+  cached ??= (async () => {
+    try {
+      const key = ["@electric-sql/pglite", "@electric-sql/pglite-pgvector"]
+        .map((m) => statSync(fileURLToPath(import.meta.resolve(m))))
+        .map((s) => `${s.size}-${Math.round(s.mtimeMs)}`)
+        .join("-");
+      const file = join(tmpdir(), `switchboard-pglite-empty-${key}.tar`);
+      try {
+        return new Blob([await readFile(file)]);
+      } catch {
+        const { PGlite } = await import("@electric-sql/pglite");
+        const { vector } = await import("@electric-sql/pglite-pgvector");
+        const pglite = await PGlite.create({ extensions: { vector } });
+        const dump = await pglite.dumpDataDir("none");
+        await pglite.close();
+        const partial = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
+        await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+        await rename(partial, file);
+        return dump;
+      }
+    } catch {
+      return undefined;
+    }
+  })();
+  return cached;
 }
 
 /** The server URL integration tests run against; fails loudly when it is missing. */

@@ -8,6 +8,7 @@
 import type pg from "pg";
 import type { Database } from "../lib/db.ts";
 import { readSummary } from "../reports/summary.ts";
+import * as SummarySql from "../reports/summary-sql.ts";
 import { BENCH_TENANT, openBenchDatabase } from "./lib-bench-db.ts";
 import { ms, printTable, writeResults } from "./lib-report.ts";
 
@@ -88,6 +89,14 @@ async function main(): Promise<void> {
         ["GET /admin/reports/summary (8 statements)", ms(summaryMs), ms(summaryMs / baselineMs)],
       ],
     );
+    // Where the time goes: each statement alone (the top lists take the list length as $5).
+    const statements = Object.entries(SummarySql).filter(([name, sql]) => name.endsWith("_SQL") && typeof sql === "string");
+    const perStatement: [string, number][] = [];
+    for (const [name, sql] of statements) {
+      const params = [BENCH_TENANT, QUERY.from, QUERY.to, QUERY.tz, ...((sql as string).includes("$5") ? [QUERY.limit] : [])];
+      perStatement.push([name, ms(await time(RUNS, () => pool.query(sql as string, params)))]);
+    }
+    printTable(["statement", "ms"], perStatement);
     const t = summary.totals;
     console.log(
       `messages ${rows[0].n} (report: ${t.messages.inbound + t.messages.outbound}), conversations ${t.conversations}, ` +

@@ -4,7 +4,7 @@
  * cell that a spreadsheet would read as a formula (starting with = + - @, tab or CR) is prefixed with a quote.
  * https://owasp.org/www-community/attacks/CSV_Injection
  */
-import { HANDOFF_REASONS } from "./summary.ts";
+import { HANDOFF_REASONS } from "../handoff/handoff-store.ts";
 import type { Summary } from "./summary-schema.ts";
 
 export const CSV_SECTIONS = ["days", "intents", "unanswered"] as const;

@@ -5,6 +5,7 @@
  * shape is summary-schema.ts.
  */
 import type pg from "pg";
+import { HANDOFF_REASONS } from "../handoff/handoff-store.ts";
 import { AppError } from "../lib/errors.ts";
 import { listDays, type ReportQuery } from "./report-query.ts";
 import type { Percentiles, PeriodStats, Summary } from "./summary-schema.ts";
@@ -18,17 +19,6 @@ import {
   TOP_INTENTS_SQL,
   TOP_UNANSWERED_SQL,
 } from "./summary-sql.ts";
-
-/** Handoff reasons as the schema allows them (migrations/006_handoff.sql), in a stable order for tables and CSV. */
-export const HANDOFF_REASONS = [
-  "customer_request",
-  "no_grounded_answer",
-  "tool_unavailable",
-  "sensitive_topic",
-  "anger",
-  "model_error",
-  "other",
-] as const;
 
 type Queryable = Pick<pg.PoolClient, "query">;
 

@@ -3,6 +3,7 @@
  * with the agent answering, plus helpers that write as a customer through a signed webhook and wait until every
  * background loop (worker, agent turns, sender, sandbox statuses) has settled.
  */
+import type { Database } from "../lib/db.ts";
 import type { ServiceOptions } from "./services.ts";
 import { startHarness, type TestHarness } from "./testing.ts";
 
@@ -14,8 +15,12 @@ export type AgentHarness = TestHarness & {
   settle(): Promise<void>;
 };
 
-export async function startAgentHarness(agent: NonNullable<ServiceOptions["agent"]> = { burstWindowMs: 0 }): Promise<AgentHarness> {
-  const h = await startHarness({ agent });
+/** Starts the app with the agent answering, on `db` when given (e.g. a real PostgreSQL), else a fresh in-memory one. */
+export async function startAgentHarness(
+  agent: NonNullable<ServiceOptions["agent"]> = { burstWindowMs: 0 },
+  db?: Database,
+): Promise<AgentHarness> {
+  const h = await startHarness({ agent, ...(db ? { db } : {}) });
   h.start();
   await h.ingestor.drain();
   const settle = async () => {

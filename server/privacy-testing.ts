@@ -11,27 +11,17 @@ import { createAgent } from "../handoff/agent-store.ts";
 import { resolveHandoff } from "../handoff/handoff-actions.ts";
 import { handoffEvents } from "../handoff/handoff-events.ts";
 import type { Database } from "../lib/db.ts";
-import { startHarness, type TestHarness, webhookEnvelope } from "./testing.ts";
+import { type AgentHarness, startAgentHarness } from "./agent-testing.ts";
+import { webhookEnvelope } from "./testing.ts";
 
 export const TENANT = "default";
 
 /** The full app with the offline agent, and a way to wait until every background loop has settled. */
-export type PrivacyHarness = TestHarness & { settle(): Promise<void> };
+export type PrivacyHarness = AgentHarness;
 
 /** Starts the app with the agent answering (on `db`, e.g. a real PostgreSQL, or a fresh in-memory one). */
-export async function startPrivacyHarness(db?: Database): Promise<PrivacyHarness> {
-  const h = await startHarness({ ...(db ? { db } : {}), agent: { burstWindowMs: 0 } });
-  h.start();
-  await h.ingestor.drain();
-  const settle = async () => {
-    for (let i = 0; i < 3; i++) {
-      await h.worker.idle();
-      await h.agent?.idle();
-      await h.sender.idle();
-      await h.sandbox?.settled();
-    }
-  };
-  return Object.assign(h, { settle });
+export function startPrivacyHarness(db?: Database): Promise<PrivacyHarness> {
+  return startAgentHarness({ burstWindowMs: 0 }, db);
 }
 
 export type SeededCustomer = {

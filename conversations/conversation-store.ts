@@ -102,9 +102,9 @@ export async function recordContact(db: Queryable, customerId: string, at: Date 
 }
 
 /** Sets the country (and, unless set by hand, the time zone) from a phone number. */
-export async function setRegion(db: Queryable, customerId: string, waId: string | null | undefined): Promise<void> {
+export async function setRegion(db: Queryable, customerId: string, waId: string | null | undefined): Promise<boolean> {
   const region = regionFromPhone(waId);
-  if (!region) return;
+  if (!region) return false;
   await db.query(
     `UPDATE customers SET country = $2,
        time_zone = CASE WHEN time_zone_source = 'manual' THEN time_zone ELSE $3 END,
@@ -112,6 +112,7 @@ export async function setRegion(db: Queryable, customerId: string, waId: string 
      WHERE id = $1`,
     [customerId, region.country, region.timeZone],
   );
+  return true;
 }
 
 /**

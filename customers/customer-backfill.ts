@@ -4,7 +4,7 @@
  * Idempotent; runs at startup in the background.
  */
 import type pg from "pg";
-import { regionFromPhone } from "./customer-region.ts";
+import { setRegion } from "../conversations/conversation-store.ts";
 
 /** Returns how many customers got a value they lacked. */
 export async function backfillCustomers(pool: pg.Pool): Promise<number> {
@@ -32,16 +32,7 @@ export async function backfillCustomers(pool: pg.Pool): Promise<number> {
       [afterId],
     );
     for (const r of rows) {
-      const region = regionFromPhone(r.wa_id);
-      if (!region) continue;
-      await pool.query(
-        `UPDATE customers SET country = $2,
-           time_zone = CASE WHEN time_zone_source = 'manual' THEN time_zone ELSE $3 END,
-           time_zone_source = CASE WHEN time_zone_source = 'manual' THEN time_zone_source ELSE 'phone' END
-         WHERE id = $1`,
-        [r.id, region.country, region.timeZone],
-      );
-      regions += 1;
+      if (await setRegion(pool, r.id, r.wa_id)) regions += 1;
     }
     const last = rows.at(-1);
     if (!last) break;

@@ -3,53 +3,36 @@
  * console, follows the Reports link, picks the range of the hand-counted history (reports/testing.ts), sees the
  * cards, the four uPlot charts drawn (served from our origin under the page's CSP, with no errors in the console)
  * and the unanswered questions, and downloads the CSV. A screenshot is saved under test-artifacts/.
- * Skipped (with a message) when chromium is not installed: `apt-get install chromium` or set CHROMIUM_PATH.
+ * Skipped (with a message) on a machine without chromium, an error under CI (server/browser-testing.ts).
  */
-import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedReportHistory } from "../reports/testing.ts";
 import { DEFAULT_TENANT_ID } from "../tenants/tenant-store.ts";
+import { hasChromium, launchChromium, type ServedApp, serveApp } from "./browser-testing.ts";
 import { startHarness, type TestHarness } from "./testing.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`reports e2e skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const available = hasChromium("reports e2e");
 
 const WAIT = { timeout: 20_000 };
 
 describe.skipIf(!available)("console reports end to end (headless chromium)", () => {
   let h: TestHarness;
-  let server: ReturnType<typeof serve>;
+  let served: ServedApp;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
     h = await startHarness();
     await seedReportHistory(h.db.pool, DEFAULT_TENANT_ID);
-    server = serve({ fetch: h.app.fetch, port: 0, hostname: "127.0.0.1" });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    served = await serveApp(h);
+    base = served.base;
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    (server as unknown as { closeAllConnections?: () => void } | undefined)?.closeAllConnections?.();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await served?.close();
     await h?.close();
   });
 

@@ -3,27 +3,23 @@
  * for a human in the sandbox simulator, the bot hands off, the agent signs in to the console, sees the handoff
  * arrive live, claims it, reads the summary, replies, the reply shows up on the customer's side, and the agent
  * resolves. A screenshot of the console is saved under test-artifacts/.
- * Skipped (with a message) when chromium is not installed: `apt-get install chromium` or set CHROMIUM_PATH.
+ * Skipped (with a message) on a machine without chromium, an error under CI (server/browser-testing.ts).
  */
-import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHandoff, getConversationOwner } from "../handoff/handoff-store.ts";
+import { hasChromium, launchChromium, type ServedApp, serveApp } from "./browser-testing.ts";
 import { startHarness, type TestHarness } from "./testing.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const available = existsSync(CHROMIUM);
-if (!available) console.warn(`console e2e skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+const available = hasChromium("console e2e");
 
 const WAIT = { timeout: 20_000 };
 const REPLY = "Hola Ana, soy Rosa. Te ayudo con el reembolso.";
 
 describe.skipIf(!available)("console end to end (headless chromium)", () => {
   let h: TestHarness;
-  let server: ReturnType<typeof serve>;
+  let served: ServedApp;
   let base: string;
   let browser: Browser;
 
@@ -51,28 +47,13 @@ describe.skipIf(!available)("console end to end (headless chromium)", () => {
       },
     });
     h.start();
-    server = serve({ fetch: h.app.fetch, port: 0, hostname: "127.0.0.1" });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import("playwright-core");
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    served = await serveApp(h);
+    base = served.base;
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
-    // SSE streams stay open until their connection goes: close them so the server can stop.
-    (server as unknown as { closeAllConnections?: () => void } | undefined)?.closeAllConnections?.();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await served?.close();
     await h?.close();
   });
 
